@@ -1,0 +1,2 @@
+//! Benchmark support for chatwire: deterministic corpus generators shared by the criterion
+//! benches.
