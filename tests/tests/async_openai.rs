@@ -40,15 +40,29 @@ async fn non_streaming() {
         .messages(seed_messages())
         .build()
         .unwrap();
-    let response = client(&server, "sk-test").chat().create(request).await.unwrap();
+    let response = client(&server, "sk-test")
+        .chat()
+        .create(request)
+        .await
+        .unwrap();
     assert_eq!(response.object, "chat.completion");
     assert_eq!(response.model, "qwen-plus");
     assert!(response.id.starts_with("chatcmpl-"));
     assert_eq!(response.choices.len(), 1);
-    assert_eq!(response.choices[0].message.content.as_deref(), Some(SEED_ANSWER));
+    assert_eq!(
+        response.choices[0].message.content.as_deref(),
+        Some(SEED_ANSWER)
+    );
     assert_eq!(response.choices[0].finish_reason, Some(FinishReason::Stop));
     let usage = response.usage.unwrap();
-    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (22, 16, 38));
+    assert_eq!(
+        (
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.total_tokens
+        ),
+        (22, 16, 38)
+    );
 }
 
 #[tokio::test]
@@ -64,7 +78,11 @@ async fn streaming_with_include_usage() {
         })
         .build()
         .unwrap();
-    let mut stream = client(&server, "sk-test").chat().create_stream(request).await.unwrap();
+    let mut stream = client(&server, "sk-test")
+        .chat()
+        .create_stream(request)
+        .await
+        .unwrap();
     let mut pieces = Vec::new();
     let mut finish = None;
     let mut usage = None;
@@ -91,7 +109,14 @@ async fn streaming_with_include_usage() {
     assert_eq!(pieces.first().map(String::as_str), Some(""));
     assert_eq!(finish, Some(FinishReason::Stop));
     let usage = usage.unwrap();
-    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (22, 16, 38));
+    assert_eq!(
+        (
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.total_tokens
+        ),
+        (22, 16, 38)
+    );
 }
 
 fn seed_tools() -> Vec<ChatCompletionTools> {
@@ -108,7 +133,9 @@ fn seed_tools() -> Vec<ChatCompletionTools> {
             function: FunctionObject {
                 name: "get_current_weather".into(),
                 description: Some("Useful for querying the weather in a specific city.".into()),
-                parameters: Some(json!({"type": "object", "properties": {"location": {"type": "string"}}})),
+                parameters: Some(
+                    json!({"type": "object", "properties": {"location": {"type": "string"}}}),
+                ),
                 strict: None,
             },
         }),
@@ -119,10 +146,11 @@ fn seed_tools() -> Vec<ChatCompletionTools> {
 async fn the_tool_calling_loop() {
     let server = MockServer::start().await;
     let client = client(&server, "sk-test");
-    let mut messages: Vec<ChatCompletionRequestMessage> = vec![ChatCompletionRequestUserMessage::from(
-        "How is the weather in Singapore? What time is it now?",
-    )
-    .into()];
+    let mut messages: Vec<ChatCompletionRequestMessage> =
+        vec![ChatCompletionRequestUserMessage::from(
+            "How is the weather in Singapore? What time is it now?",
+        )
+        .into()];
     let mut called = Vec::new();
     for _round in 0..5 {
         let request = CreateChatCompletionRequestArgs::default()
@@ -136,12 +164,21 @@ async fn the_tool_calling_loop() {
         let Some(tool_calls) = choice.message.tool_calls.clone().filter(|c| !c.is_empty()) else {
             assert_eq!(choice.finish_reason, Some(FinishReason::Stop));
             let answer = choice.message.content.clone().unwrap();
-            assert!(answer.contains("It is rainy in Singapore today."), "{answer}");
-            assert!(answer.contains("Current time: 2024-04-15 17:15:18."), "{answer}");
+            assert!(
+                answer.contains("It is rainy in Singapore today."),
+                "{answer}"
+            );
+            assert!(
+                answer.contains("Current time: 2024-04-15 17:15:18."),
+                "{answer}"
+            );
             assert_eq!(
                 called,
                 [
-                    ("get_current_weather".to_owned(), json!({"location": "Singapore"})),
+                    (
+                        "get_current_weather".to_owned(),
+                        json!({"location": "Singapore"})
+                    ),
                     ("get_current_time".to_owned(), json!({})),
                 ]
             );
@@ -161,7 +198,10 @@ async fn the_tool_calling_loop() {
             };
             let args: serde_json::Value = serde_json::from_str(&call.function.arguments).unwrap();
             let output = match call.function.name.as_str() {
-                "get_current_weather" => format!("It is rainy in {} today. ", args["location"].as_str().unwrap()),
+                "get_current_weather" => format!(
+                    "It is rainy in {} today. ",
+                    args["location"].as_str().unwrap()
+                ),
                 "get_current_time" => "Current time: 2024-04-15 17:15:18.".to_owned(),
                 other => panic!("unexpected tool {other}"),
             };
@@ -184,13 +224,21 @@ async fn streamed_tool_calls_accumulate() {
     let server = MockServer::start().await;
     let request = CreateChatCompletionRequestArgs::default()
         .model("qwen-plus")
-        .messages(vec![ChatCompletionRequestUserMessage::from("How is the weather in Singapore?").into()])
+        .messages(vec![ChatCompletionRequestUserMessage::from(
+            "How is the weather in Singapore?",
+        )
+        .into()])
         .tools(seed_tools())
         .stream(true)
         .build()
         .unwrap();
-    let mut stream = client(&server, "sk-test").chat().create_stream(request).await.unwrap();
-    let (mut id, mut name, mut arguments, mut finish) = (String::new(), String::new(), String::new(), None);
+    let mut stream = client(&server, "sk-test")
+        .chat()
+        .create_stream(request)
+        .await
+        .unwrap();
+    let (mut id, mut name, mut arguments, mut finish) =
+        (String::new(), String::new(), String::new(), None);
     while let Some(chunk) = stream.next().await {
         for choice in chunk.unwrap().choices {
             for call in choice.delta.tool_calls.unwrap_or_default() {
@@ -205,19 +253,30 @@ async fn streamed_tool_calls_accumulate() {
     }
     assert!(id.starts_with("call_"), "{id}");
     assert_eq!(name, "get_current_weather");
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&arguments).unwrap(), json!({"location": "Singapore"}));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&arguments).unwrap(),
+        json!({"location": "Singapore"})
+    );
     assert_eq!(finish, Some(FinishReason::ToolCalls));
 }
 
 #[tokio::test]
 async fn errors_surface_as_api_errors() {
-    let server = MockServer::builder().api_key("sk-right").start().await.unwrap();
+    let server = MockServer::builder()
+        .api_key("sk-right")
+        .start()
+        .await
+        .unwrap();
     let request = CreateChatCompletionRequestArgs::default()
         .model("qwen-plus")
         .messages(seed_messages())
         .build()
         .unwrap();
-    match client(&server, "sk-wrong").chat().create(request.clone()).await {
+    match client(&server, "sk-wrong")
+        .chat()
+        .create(request.clone())
+        .await
+    {
         Err(OpenAIError::ApiError(e)) => {
             assert_eq!(e.status_code.as_u16(), 401);
             assert_eq!(e.api_error.message, "Incorrect API key provided. ");

@@ -49,7 +49,10 @@ const STREAMING: &str = r#"curl --location "$BASE_URL/chat/completions" \
 
 /// Runs `script` with `sh`, `$BASE_URL` pointing at a fresh server; `None` when curl is absent.
 async fn curl(script: &'static str) -> Option<String> {
-    let available = Command::new("curl").arg("--version").output().is_ok_and(|o| o.status.success());
+    let available = Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !available {
         assert!(
             !std::env::var("CHATWIRE_REQUIRE_PYTHON").is_ok_and(|v| v == "1"),
@@ -70,13 +73,19 @@ async fn curl(script: &'static str) -> Option<String> {
     .await
     .unwrap()
     .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Some(String::from_utf8(output.stdout).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seed_non_streaming_curl() {
-    let Some(out) = curl(NON_STREAMING).await else { return };
+    let Some(out) = curl(NON_STREAMING).await else {
+        return;
+    };
     let mut body: Value = serde_json::from_str(&out).unwrap();
     assert!(body["id"].as_str().unwrap().starts_with("chatcmpl-"));
     assert!(body["created"].is_u64());
@@ -99,7 +108,9 @@ async fn the_seed_non_streaming_curl() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seed_streaming_curl() {
-    let Some(out) = curl(STREAMING).await else { return };
+    let Some(out) = curl(STREAMING).await else {
+        return;
+    };
     let events: Vec<&str> = out.split("\n\n").filter(|e| !e.is_empty()).collect();
     assert!(events.iter().all(|e| e.starts_with("data: ")), "{out}");
     assert_eq!(events.last(), Some(&"data: [DONE]"));
@@ -109,7 +120,10 @@ async fn the_seed_streaming_curl() {
         .collect();
     // As in the seed's sample: a role chunk, the content, a finish chunk; no usage chunk.
     assert_eq!(chunks.len(), SEED_PIECES.len() + 2);
-    assert_eq!(chunks[0]["choices"][0]["delta"], json!({"content": "", "role": "assistant"}));
+    assert_eq!(
+        chunks[0]["choices"][0]["delta"],
+        json!({"content": "", "role": "assistant"})
+    );
     let pieces: Vec<&str> = chunks[1..=SEED_PIECES.len()]
         .iter()
         .map(|c| c["choices"][0]["delta"]["content"].as_str().unwrap())

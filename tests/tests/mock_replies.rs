@@ -9,7 +9,11 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn the_seed_request_answers_with_the_seed_sample() {
-    let server = MockServer::builder().created(1715252778).start().await.unwrap();
+    let server = MockServer::builder()
+        .created(1715252778)
+        .start()
+        .await
+        .unwrap();
     let answer = chat(&server.base_url(), &seed_request("")).await;
     assert_eq!(answer.status, 200);
     let mut body = answer.json();
@@ -54,13 +58,19 @@ async fn the_seed_stream_matches_the_seed_sample() {
     )
     .await;
     assert_eq!(answer.status, 200);
-    assert!(answer.header("content-type").unwrap().starts_with("text/event-stream"));
+    assert!(answer
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/event-stream"));
     let events = answer.sse_data();
     assert_eq!(events.last().map(String::as_str), Some("[DONE]"));
     let chunks = chunks(&events);
     assert_eq!(chunks.len(), 1 + SEED_PIECES.len() + 2);
     // First chunk: the role, with empty content.
-    assert_eq!(chunks[0]["choices"][0]["delta"], json!({"content": "", "role": "assistant"}));
+    assert_eq!(
+        chunks[0]["choices"][0]["delta"],
+        json!({"content": "", "role": "assistant"})
+    );
     // The content pieces of the seed's Python streaming sample.
     let pieces: Vec<&str> = chunks[1..=SEED_PIECES.len()]
         .iter()
@@ -77,7 +87,10 @@ async fn the_seed_stream_matches_the_seed_sample() {
     // The usage chunk.
     let usage = &chunks[SEED_PIECES.len() + 2];
     assert_eq!(usage["choices"], json!([]));
-    assert_eq!(usage["usage"], json!({"completion_tokens": 16, "prompt_tokens": 22, "total_tokens": 38}));
+    assert_eq!(
+        usage["usage"],
+        json!({"completion_tokens": 16, "prompt_tokens": 22, "total_tokens": 38})
+    );
     // Every chunk: the same id, created and model; usage null but on the last.
     for chunk in &chunks {
         assert_eq!(chunk["object"], "chat.completion.chunk");
@@ -86,7 +99,9 @@ async fn the_seed_stream_matches_the_seed_sample() {
         assert_eq!(chunk["model"], "qwen-plus");
         assert_eq!(chunk["system_fingerprint"], Value::Null);
     }
-    assert!(chunks[..chunks.len() - 1].iter().all(|c| c["usage"].is_null()));
+    assert!(chunks[..chunks.len() - 1]
+        .iter()
+        .all(|c| c["usage"].is_null()));
 }
 
 #[tokio::test]
@@ -96,19 +111,31 @@ async fn without_include_usage_there_is_no_usage_chunk() {
     let events = answer.sse_data();
     let chunks = chunks(&events);
     assert_eq!(events.len(), chunks.len() + 1);
-    assert!(chunks.iter().all(|c| c["choices"].as_array().unwrap().len() == 1));
+    assert!(chunks
+        .iter()
+        .all(|c| c["choices"].as_array().unwrap().len() == 1));
     assert!(chunks.iter().all(|c| c["usage"].is_null()));
-    assert_eq!(chunks.last().unwrap()["choices"][0]["finish_reason"], "stop");
+    assert_eq!(
+        chunks.last().unwrap()["choices"][0]["finish_reason"],
+        "stop"
+    );
 }
 
 #[tokio::test]
 async fn the_same_request_gives_the_same_bytes() {
     let server = MockServer::start().await;
     let other = MockServer::start().await;
-    for extra in ["", r#""stream":true,"stream_options":{"include_usage":true}"#] {
+    for extra in [
+        "",
+        r#""stream":true,"stream_options":{"include_usage":true}"#,
+    ] {
         let body = format!(
             r#"{{"model":"qwen-plus","messages":[{{"role":"user","content":"Write a haiku about the sea."}}]{}}}"#,
-            if extra.is_empty() { String::new() } else { format!(",{extra}") }
+            if extra.is_empty() {
+                String::new()
+            } else {
+                format!(",{extra}")
+            }
         );
         let a = chat(&server.base_url(), &body).await;
         let b = chat(&other.base_url(), &body).await;
@@ -140,16 +167,31 @@ async fn ids_and_created_follow_the_seed() {
 #[tokio::test]
 async fn max_tokens_truncates_with_length() {
     let server = MockServer::start().await;
-    let body = chat(&server.base_url(), &seed_request(r#""max_tokens":5"#)).await.json();
+    let body = chat(&server.base_url(), &seed_request(r#""max_tokens":5"#))
+        .await
+        .json();
     // The mock tokenizer cuts words longer than seven letters, as a BPE would.
-    assert_eq!(body["choices"][0]["message"]["content"], "I am a large languag");
+    assert_eq!(
+        body["choices"][0]["message"]["content"],
+        "I am a large languag"
+    );
     assert_eq!(body["choices"][0]["finish_reason"], "length");
     assert_eq!(body["usage"]["completion_tokens"], 5);
-    let stream = chat(&server.base_url(), &seed_request(r#""max_tokens":5,"stream":true"#)).await;
+    let stream = chat(
+        &server.base_url(),
+        &seed_request(r#""max_tokens":5,"stream":true"#),
+    )
+    .await;
     let chunks = chunks(&stream.sse_data());
-    let text: String = chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
     assert_eq!(text, "I am a large languag");
-    assert_eq!(chunks.last().unwrap()["choices"][0]["finish_reason"], "length");
+    assert_eq!(
+        chunks.last().unwrap()["choices"][0]["finish_reason"],
+        "length"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +199,10 @@ async fn stop_ends_the_text_before_the_stop_string() {
     let server = MockServer::start().await;
     for stop in [r#""stop":"Alibaba""#, r#""stop":["Qwen","Alibaba"]"#] {
         let body = chat(&server.base_url(), &seed_request(stop)).await.json();
-        assert_eq!(body["choices"][0]["message"]["content"], "I am a large language model from ");
+        assert_eq!(
+            body["choices"][0]["message"]["content"],
+            "I am a large language model from "
+        );
         assert_eq!(body["choices"][0]["finish_reason"], "stop");
     }
 }
@@ -166,7 +211,9 @@ async fn stop_ends_the_text_before_the_stop_string() {
 async fn n_choices_only_on_qwen_plus() {
     let server = MockServer::start().await;
     let ask = |model: &str, extra: &str| {
-        format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"Give me a slogan."}}],"n":3{extra}}}"#)
+        format!(
+            r#"{{"model":"{model}","messages":[{{"role":"user","content":"Give me a slogan."}}],"n":3{extra}}}"#
+        )
     };
     let body = chat(&server.base_url(), &ask("qwen-plus", "")).await.json();
     let choices = body["choices"].as_array().unwrap();
@@ -178,11 +225,17 @@ async fn n_choices_only_on_qwen_plus() {
     let stream = chat(&server.base_url(), &ask("qwen-plus", r#","stream":true"#)).await;
     let chunks = chunks(&stream.sse_data());
     for i in 0..3 {
-        let finished = chunks.iter().filter(|c| c["choices"][0]["index"] == i && c["choices"][0]["finish_reason"] == "stop").count();
+        let finished = chunks
+            .iter()
+            .filter(|c| c["choices"][0]["index"] == i && c["choices"][0]["finish_reason"] == "stop")
+            .count();
         assert_eq!(finished, 1, "choice {i}");
     }
     let answer = chat(&server.base_url(), &ask("qwen-max", "")).await;
-    assert_eq!(answer.assert_error(400, "invalid_parameter_error")["error"]["param"], "n");
+    assert_eq!(
+        answer.assert_error(400, "invalid_parameter_error")["error"]["param"],
+        "n"
+    );
 }
 
 #[tokio::test]
@@ -203,12 +256,31 @@ async fn thinking_streams_reasoning_before_content() {
             chunks[0]["choices"][0]["delta"],
             json!({"content": null, "role": "assistant", "reasoning_content": ""})
         );
-        let deltas: Vec<&Value> = chunks.iter().filter_map(|c| c["choices"].get(0)).map(|c| &c["delta"]).collect();
-        let last_reasoning = deltas.iter().rposition(|d| d["reasoning_content"].as_str().is_some_and(|s| !s.is_empty())).unwrap();
-        let first_content = deltas.iter().position(|d| d["content"].as_str().is_some_and(|s| !s.is_empty())).unwrap();
+        let deltas: Vec<&Value> = chunks
+            .iter()
+            .filter_map(|c| c["choices"].get(0))
+            .map(|c| &c["delta"])
+            .collect();
+        let last_reasoning = deltas
+            .iter()
+            .rposition(|d| {
+                d["reasoning_content"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty())
+            })
+            .unwrap();
+        let first_content = deltas
+            .iter()
+            .position(|d| d["content"].as_str().is_some_and(|s| !s.is_empty()))
+            .unwrap();
         assert!(last_reasoning < first_content, "{model}");
         let usage = &chunks.last().unwrap()["usage"];
-        assert!(usage["completion_tokens_details"]["reasoning_tokens"].as_u64().unwrap() > 0);
+        assert!(
+            usage["completion_tokens_details"]["reasoning_tokens"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
     }
     // Thinking off: no reasoning.
     let plain = chat(
@@ -224,7 +296,8 @@ async fn thinking_without_a_stream_is_dashscope_s_400() {
     let server = MockServer::start().await;
     for body in [
         seed_request(r#""enable_thinking":true"#),
-        r#"{"model":"qwen3-30b-a3b-thinking-2507","messages":[{"role":"user","content":"Hi"}]}"#.to_owned(),
+        r#"{"model":"qwen3-30b-a3b-thinking-2507","messages":[{"role":"user","content":"Hi"}]}"#
+            .to_owned(),
     ] {
         let answer = chat(&server.base_url(), &body).await;
         let envelope = answer.assert_error(400, "invalid_parameter_error");

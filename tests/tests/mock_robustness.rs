@@ -37,15 +37,28 @@ async fn the_client_sees_the_first_chunk_before_the_last_is_produced() {
     assert_eq!(response.status(), 200);
     let mut body = response.into_body();
     // Were the chunks buffered until the end, this read would never complete.
-    let first = guard(body.frame()).await.unwrap().unwrap().into_data().unwrap();
+    let first = guard(body.frame())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_data()
+        .unwrap();
     let first = String::from_utf8(first.to_vec()).unwrap();
     assert!(first.starts_with("data: {"), "{first}");
-    assert!(first.contains(r#""delta":{"content":"","role":"assistant"}"#), "{first}");
+    assert!(
+        first.contains(r#""delta":{"content":"","role":"assistant"}"#),
+        "{first}"
+    );
     assert_eq!(gate.available_permits(), 0);
     // Everything up to the last event arrives while the gate is still closed.
     let mut seen = first;
     while !seen.contains(r#""finish_reason":"stop""#) {
-        let frame = guard(body.frame()).await.unwrap().unwrap().into_data().unwrap();
+        let frame = guard(body.frame())
+            .await
+            .unwrap()
+            .unwrap()
+            .into_data()
+            .unwrap();
         seen.push_str(std::str::from_utf8(&frame).unwrap());
     }
     assert!(!seen.contains("[DONE]"));
@@ -65,7 +78,10 @@ async fn a_client_leaving_mid_stream_does_not_hurt_the_server() {
         let _first = guard(body.frame()).await;
         drop(body);
     }
-    assert_eq!(chat(&server.base_url(), &seed_request("")).await.status, 200);
+    assert_eq!(
+        chat(&server.base_url(), &seed_request("")).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -109,7 +125,10 @@ async fn garbage_requests_get_an_answer_and_the_server_goes_on() {
             assert!(head.starts_with("HTTP/1.1 4"), "{head}");
         }
     }
-    assert_eq!(chat(&server.base_url(), &seed_request("")).await.status, 200);
+    assert_eq!(
+        chat(&server.base_url(), &seed_request("")).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -119,7 +138,9 @@ async fn slow_headers_time_out() {
         .start()
         .await
         .unwrap();
-    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .unwrap();
     stream
         .write_all(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n")
         .await
@@ -129,14 +150,20 @@ async fn slow_headers_time_out() {
     let read = guard(stream.read_to_end(&mut raw)).await;
     assert!(read.is_ok() || raw.is_empty());
     let text = String::from_utf8_lossy(&raw);
-    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn shutdown_stops_accepting() {
     let server = MockServer::start().await;
     let addr = server.address();
-    assert_eq!(chat(&server.base_url(), &seed_request("")).await.status, 200);
+    assert_eq!(
+        chat(&server.base_url(), &seed_request("")).await.status,
+        200
+    );
     guard(server.shutdown()).await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use chatwire_mock::MockServer;
-use common::{chat, send, seed_request};
+use common::{chat, seed_request, send};
 
 #[tokio::test]
 async fn both_prefixes_serve_chat_completions() {
@@ -16,7 +16,13 @@ async fn both_prefixes_serve_chat_completions() {
         let body = answer.json();
         assert_eq!(body["object"], "chat.completion");
         let id = body["id"].as_str().unwrap();
-        assert_eq!(Some(id), answer.header("x-request-id").map(|r| format!("chatcmpl-{r}")).as_deref());
+        assert_eq!(
+            Some(id),
+            answer
+                .header("x-request-id")
+                .map(|r| format!("chatcmpl-{r}"))
+                .as_deref()
+        );
     }
 }
 
@@ -24,7 +30,12 @@ async fn both_prefixes_serve_chat_completions() {
 async fn the_401_envelope_is_the_seed_s() {
     let server = MockServer::start().await;
     let url = format!("{}/chat/completions", server.base_url());
-    for auth in [None, Some("sk-no-scheme"), Some("Bearer "), Some("Basic c2s6eA==")] {
+    for auth in [
+        None,
+        Some("sk-no-scheme"),
+        Some("Bearer "),
+        Some("Basic c2s6eA=="),
+    ] {
         let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("authorization", *a)).collect();
         let answer = send("POST", &url, &headers, seed_request("")).await;
         let body = answer.assert_error(401, "invalid_api_key");
@@ -78,13 +89,29 @@ async fn unknown_model_is_404_model_not_found() {
 async fn wrong_method_is_405_and_unknown_path_404() {
     let server = MockServer::start().await;
     let auth = [("authorization", "Bearer sk-test")];
-    let get = send("GET", &format!("{}/chat/completions", server.base_url()), &auth, "").await;
+    let get = send(
+        "GET",
+        &format!("{}/chat/completions", server.base_url()),
+        &auth,
+        "",
+    )
+    .await;
     get.assert_error(405, "method_not_allowed");
     assert_eq!(get.header("allow"), Some("POST"));
-    let post = send("POST", &format!("{}/models", server.openai_base_url()), &auth, "").await;
+    let post = send(
+        "POST",
+        &format!("{}/models", server.openai_base_url()),
+        &auth,
+        "",
+    )
+    .await;
     post.assert_error(405, "method_not_allowed");
     assert_eq!(post.header("allow"), Some("GET"));
-    for path in ["/v1/embeddings", "/", "/compatible-mode/v2/chat/completions"] {
+    for path in [
+        "/v1/embeddings",
+        "/",
+        "/compatible-mode/v2/chat/completions",
+    ] {
         send("POST", &format!("{}{path}", server.uri()), &auth, "")
             .await
             .assert_error(404, "not_found");
@@ -93,7 +120,11 @@ async fn wrong_method_is_405_and_unknown_path_404() {
 
 #[tokio::test]
 async fn bodies_over_the_limit_are_413() {
-    let server = MockServer::builder().body_limit(1024).start().await.unwrap();
+    let server = MockServer::builder()
+        .body_limit(1024)
+        .start()
+        .await
+        .unwrap();
     let big = seed_request(&format!(r#""user":"{}""#, "x".repeat(2048)));
     // Declared by Content-Length.
     chat(&server.base_url(), &big)
@@ -104,7 +135,10 @@ async fn bodies_over_the_limit_are_413() {
     let answer = send_chunked(&url, big.as_bytes()).await;
     answer.assert_error(413, "request_too_large");
     // Under the limit still works.
-    assert_eq!(chat(&server.base_url(), &seed_request("")).await.status, 200);
+    assert_eq!(
+        chat(&server.base_url(), &seed_request("")).await.status,
+        200
+    );
 }
 
 /// Sends `body` with `transfer-encoding: chunked` (no content-length).
@@ -136,7 +170,14 @@ fn parse_raw(raw: &[u8]) -> common::Answer {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
     let mut lines = head.lines();
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut headers = hyper::HeaderMap::new();
     for line in lines {
         let (name, value) = line.split_once(':').unwrap();
@@ -172,12 +213,19 @@ async fn validation_errors_name_the_param() {
         (r#""max_tokens":0"#, "max_tokens"),
         (r#""stop":["a",42]"#, "stop"),
     ] {
-        let answer = chat(&server.base_url(), &format!(r#"{{"model":"qwen-plus",{user},{extra}}}"#)).await;
+        let answer = chat(
+            &server.base_url(),
+            &format!(r#"{{"model":"qwen-plus",{user},{extra}}}"#),
+        )
+        .await;
         let body = answer.assert_error(400, "invalid_parameter_error");
         assert_eq!(body["error"]["param"], param, "{extra}: {body}");
     }
     let missing = chat(&server.base_url(), &format!("{{{user}}}")).await;
-    assert_eq!(missing.assert_error(400, "invalid_parameter_error")["error"]["param"], "model");
+    assert_eq!(
+        missing.assert_error(400, "invalid_parameter_error")["error"]["param"],
+        "model"
+    );
 }
 
 #[tokio::test]
@@ -189,17 +237,43 @@ async fn models_are_listed_under_both_prefixes() {
         assert_eq!(answer.status, 200);
         let body = answer.json();
         assert_eq!(body["object"], "list");
-        let ids: Vec<&str> = body["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
-        for id in ["qwen-plus", "qwen3-max", "qwen-flash-us", "qwq-plus", "qwen2.5-0.5b-instruct"] {
+        let ids: Vec<&str> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap())
+            .collect();
+        for id in [
+            "qwen-plus",
+            "qwen3-max",
+            "qwen-flash-us",
+            "qwq-plus",
+            "qwen2.5-0.5b-instruct",
+        ] {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
-        assert!(body["data"].as_array().unwrap().iter().all(|m| m["object"] == "model"));
+        assert!(body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["object"] == "model"));
     }
-    let one = send("GET", &format!("{}/models/qwen-plus", server.base_url()), &auth, "").await;
+    let one = send(
+        "GET",
+        &format!("{}/models/qwen-plus", server.base_url()),
+        &auth,
+        "",
+    )
+    .await;
     assert_eq!(one.json()["id"], "qwen-plus");
-    send("GET", &format!("{}/models/gpt-4o", server.base_url()), &auth, "")
-        .await
-        .assert_error(404, "model_not_found");
+    send(
+        "GET",
+        &format!("{}/models/gpt-4o", server.base_url()),
+        &auth,
+        "",
+    )
+    .await
+    .assert_error(404, "model_not_found");
     send("GET", &format!("{}/models", server.base_url()), &[], "")
         .await
         .assert_error(401, "invalid_api_key");

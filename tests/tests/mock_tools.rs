@@ -60,24 +60,40 @@ async fn the_seed_weather_and_time_example_runs_end_to_end() {
         assert!(call["id"].as_str().unwrap().starts_with("call_"));
         assert_eq!(call["type"], "function");
         let name = call["function"]["name"].as_str().unwrap().to_owned();
-        let args: Value = serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
+        let args: Value =
+            serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
         let content = match name.as_str() {
-            "get_current_weather" => format!("It is rainy in {} today. ", args["location"].as_str().unwrap()),
+            "get_current_weather" => format!(
+                "It is rainy in {} today. ",
+                args["location"].as_str().unwrap()
+            ),
             "get_current_time" => "Current time: 2024-04-15 17:15:18.".to_owned(),
             other => panic!("unexpected tool {other}"),
         };
         calls.push((name.clone(), args));
-        messages.as_array_mut().unwrap().push(json!({"name": name, "role": "tool", "content": content}));
+        messages
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": name, "role": "tool", "content": content}));
     };
     assert_eq!(
         calls,
         [
-            ("get_current_weather".to_owned(), json!({"location": "Singapore"})),
+            (
+                "get_current_weather".to_owned(),
+                json!({"location": "Singapore"})
+            ),
             ("get_current_time".to_owned(), json!({})),
         ]
     );
-    assert!(final_answer.contains("It is rainy in Singapore today."), "{final_answer}");
-    assert!(final_answer.contains("Current time: 2024-04-15 17:15:18."), "{final_answer}");
+    assert!(
+        final_answer.contains("It is rainy in Singapore today."),
+        "{final_answer}"
+    );
+    assert!(
+        final_answer.contains("Current time: 2024-04-15 17:15:18."),
+        "{final_answer}"
+    );
 }
 
 #[tokio::test]
@@ -92,7 +108,10 @@ async fn a_tool_result_never_triggers_the_same_call() {
         {"role": "tool", "tool_call_id": "call_w", "content": "Sunny, 31 C."}
     ]);
     let next = ask(&server.base_url(), &messages, json!({})).await;
-    assert_eq!(next["choices"][0]["message"]["tool_calls"][0]["function"]["name"], "get_current_time");
+    assert_eq!(
+        next["choices"][0]["message"]["tool_calls"][0]["function"]["name"],
+        "get_current_time"
+    );
     let mut done = messages.clone();
     done.as_array_mut().unwrap().extend([
         json!({"role": "assistant", "content": "", "tool_calls": [{"id": "call_t", "type": "function",
@@ -102,7 +121,10 @@ async fn a_tool_result_never_triggers_the_same_call() {
     let last = ask(&server.base_url(), &done, json!({})).await;
     assert_eq!(last["choices"][0]["finish_reason"], "stop");
     assert!(last["choices"][0]["message"].get("tool_calls").is_none());
-    assert_eq!(last["choices"][0]["message"]["content"], "Based on the tool results: Sunny, 31 C. Noon.");
+    assert_eq!(
+        last["choices"][0]["message"]["content"],
+        "Based on the tool results: Sunny, 31 C. Noon."
+    );
 }
 
 #[tokio::test]
@@ -114,8 +136,13 @@ async fn parallel_tool_calls_come_together() {
         json!({"parallel_tool_calls": true}),
     )
     .await;
-    let calls = response["choices"][0]["message"]["tool_calls"].as_array().unwrap();
-    let names: Vec<&str> = calls.iter().map(|c| c["function"]["name"].as_str().unwrap()).collect();
+    let calls = response["choices"][0]["message"]["tool_calls"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = calls
+        .iter()
+        .map(|c| c["function"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["get_current_weather", "get_current_time"]);
     assert_ne!(calls[0]["id"], calls[1]["id"]);
 }
@@ -129,7 +156,10 @@ async fn tool_calls_stream_in_dashscope_s_delta_shape() {
     assert_eq!(answer.status, 200);
     let events = answer.sse_data();
     assert_eq!(events.last().map(String::as_str), Some("[DONE]"));
-    let chunks: Vec<Value> = events[..events.len() - 1].iter().map(|e| serde_json::from_str(e).unwrap()).collect();
+    let chunks: Vec<Value> = events[..events.len() - 1]
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
     let calls: Vec<&Value> = chunks
         .iter()
         .filter_map(|c| c["choices"].get(0)?["delta"].get("tool_calls"))
@@ -142,7 +172,10 @@ async fn tool_calls_stream_in_dashscope_s_delta_shape() {
     assert!(calls[0]["id"].as_str().unwrap().starts_with("call_"));
     assert_eq!(calls[0]["type"], "function");
     assert_eq!(calls[0]["function"]["name"], "get_current_weather");
-    assert!(calls[0]["function"]["arguments"].as_str().unwrap().starts_with('{'));
+    assert!(calls[0]["function"]["arguments"]
+        .as_str()
+        .unwrap()
+        .starts_with('{'));
     // Continuations: id "" and type repeated, no name.
     for more in &calls[1..] {
         assert_eq!(more["index"], 0);
@@ -150,20 +183,36 @@ async fn tool_calls_stream_in_dashscope_s_delta_shape() {
         assert_eq!(more["type"], "function");
         assert!(more["function"].get("name").is_none());
     }
-    let arguments: String = calls.iter().map(|c| c["function"]["arguments"].as_str().unwrap()).collect();
-    assert_eq!(serde_json::from_str::<Value>(&arguments).unwrap(), json!({"location": "Singapore"}));
+    let arguments: String = calls
+        .iter()
+        .map(|c| c["function"]["arguments"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        serde_json::from_str::<Value>(&arguments).unwrap(),
+        json!({"location": "Singapore"})
+    );
     // The finish chunk: an empty delta and tool_calls.
     let finish = &chunks[chunks.len() - 2]["choices"][0];
     assert_eq!(finish["delta"], json!({}));
     assert_eq!(finish["finish_reason"], "tool_calls");
     assert_eq!(chunks.last().unwrap()["choices"], json!([]));
-    assert!(chunks.last().unwrap()["usage"]["completion_tokens"].as_u64().unwrap() > 0);
+    assert!(
+        chunks.last().unwrap()["usage"]["completion_tokens"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 }
 
 #[tokio::test]
 async fn unrelated_questions_and_tool_choice_none_get_text() {
     let server = MockServer::start().await;
-    let joke = ask(&server.base_url(), &json!([{"role": "user", "content": "Tell me a joke."}]), json!({})).await;
+    let joke = ask(
+        &server.base_url(),
+        &json!([{"role": "user", "content": "Tell me a joke."}]),
+        json!({}),
+    )
+    .await;
     assert_eq!(joke["choices"][0]["finish_reason"], "stop");
     assert!(joke["choices"][0]["message"].get("tool_calls").is_none());
     let none = ask(
@@ -179,7 +228,10 @@ async fn unrelated_questions_and_tool_choice_none_get_text() {
         json!({"tool_choice": {"type": "function", "function": {"name": "get_current_time"}}}),
     )
     .await;
-    assert_eq!(forced["choices"][0]["message"]["tool_calls"][0]["function"]["name"], "get_current_time");
+    assert_eq!(
+        forced["choices"][0]["message"]["tool_calls"][0]["function"]["name"],
+        "get_current_time"
+    );
 }
 
 #[tokio::test]
@@ -188,5 +240,8 @@ async fn n_with_tools_is_400() {
     let body = json!({"model": "qwen-plus", "messages": [{"role": "user", "content": QUERY}],
         "tools": seed_tools(), "n": 2});
     let answer = chat(&server.base_url(), &body.to_string()).await;
-    assert_eq!(answer.assert_error(400, "invalid_parameter_error")["error"]["param"], "n");
+    assert_eq!(
+        answer.assert_error(400, "invalid_parameter_error")["error"]["param"],
+        "n"
+    );
 }

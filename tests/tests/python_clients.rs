@@ -16,7 +16,10 @@ use common::{guard, SEED_ANSWER, SEED_PIECES};
 use serde_json::{json, Value};
 
 /// The packages the scripts import, by pip name and import name.
-const PACKAGES: [(&str, &str); 2] = [("openai", "openai"), ("langchain-openai", "langchain_openai")];
+const PACKAGES: [(&str, &str); 2] = [
+    ("openai", "openai"),
+    ("langchain-openai", "langchain_openai"),
+];
 
 /// The API key the tests' servers accept.
 const KEY: &str = "sk-chatwire-test";
@@ -28,7 +31,9 @@ fn python() -> Option<&'static Path> {
         Ok(path) => Some(path),
         Err(reason) => {
             if std::env::var("CHATWIRE_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
-                panic!("CHATWIRE_REQUIRE_PYTHON=1 but the Python clients are unavailable: {reason}");
+                panic!(
+                    "CHATWIRE_REQUIRE_PYTHON=1 but the Python clients are unavailable: {reason}"
+                );
             }
             println!("SKIPPED: Python client conformance: {reason}");
             None
@@ -56,10 +61,19 @@ fn prepare_venv() -> Result<PathBuf, String> {
     // never see a half-made venv.
     let staging = root.join(format!("chatwire-python-venv.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    run(Command::new(&system).args(["-m", "venv"]).arg(&staging), "python3 -m venv")?;
+    run(
+        Command::new(&system).args(["-m", "venv"]).arg(&staging),
+        "python3 -m venv",
+    )?;
     let staging_python = staging.join("bin").join("python");
     let mut pip = Command::new(&staging_python);
-    pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
     pip.args(PACKAGES.iter().map(|(name, _)| *name));
     run(&mut pip, "pip install openai langchain-openai")?;
     if !imports_ok(&staging_python) {
@@ -78,7 +92,11 @@ fn prepare_venv() -> Result<PathBuf, String> {
 }
 
 fn imports_ok(python: &Path) -> bool {
-    let imports = PACKAGES.iter().map(|(_, module)| *module).collect::<Vec<_>>().join(", ");
+    let imports = PACKAGES
+        .iter()
+        .map(|(_, module)| *module)
+        .collect::<Vec<_>>()
+        .join(", ");
     python.is_file()
         && Command::new(python)
             .args(["-c", &format!("import {imports}")])
@@ -102,7 +120,9 @@ fn run(command: &mut Command, what: &str) -> Result<(), String> {
 /// Runs `tests/python/{script}` against a fresh server; returns its standard output.
 async fn run_script(python: &Path, script: &str) -> String {
     let server = MockServer::builder().api_key(KEY).start().await.unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("python").join(script);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join(script);
     let mut command = Command::new(python);
     command
         .arg(&path)
@@ -141,7 +161,10 @@ async fn openai_sdk_non_streaming() {
     assert_eq!(completion["model"], "qwen-plus");
     assert_eq!(completion["choices"][0]["message"]["content"], SEED_ANSWER);
     assert_eq!(completion["choices"][0]["message"]["role"], "assistant");
-    assert_eq!(completion["choices"][0]["message"]["tool_calls"], Value::Null);
+    assert_eq!(
+        completion["choices"][0]["message"]["tool_calls"],
+        Value::Null
+    );
     assert_eq!(completion["choices"][0]["finish_reason"], "stop");
     assert_eq!(
         completion["usage"],
@@ -157,7 +180,10 @@ async fn openai_sdk_streaming_with_include_usage() {
     let chunks = json_lines(&out);
     assert_eq!(chunks.len(), 8, "{out}");
     assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
-    let pieces: Vec<&str> = chunks[1..6].iter().map(|c| c["choices"][0]["delta"]["content"].as_str().unwrap()).collect();
+    let pieces: Vec<&str> = chunks[1..6]
+        .iter()
+        .map(|c| c["choices"][0]["delta"]["content"].as_str().unwrap())
+        .collect();
     assert_eq!(pieces, SEED_PIECES);
     assert_eq!(chunks[6]["choices"][0]["finish_reason"], "stop");
     assert_eq!(chunks[7]["choices"], json!([]));
@@ -171,19 +197,38 @@ async fn openai_sdk_streaming_with_include_usage() {
 async fn openai_sdk_tool_calling_loop() {
     let Some(python) = python() else { return };
     let out = run_script(python, "openai_tool_calling.py").await;
-    let round1 = out.lines().find(|l| l.starts_with("Model output in round 1:")).expect(&out);
+    let round1 = out
+        .lines()
+        .find(|l| l.starts_with("Model output in round 1:"))
+        .expect(&out);
     assert!(round1.contains("'name': 'get_current_weather'"), "{round1}");
-    assert!(round1.contains(r#"'arguments': '{"location": "Singapore"}'"#), "{round1}");
+    assert!(
+        round1.contains(r#"'arguments': '{"location": "Singapore"}'"#),
+        "{round1}"
+    );
     assert!(round1.contains("'finish_reason': 'tool_calls'"), "{round1}");
-    let tools: Vec<&str> = out.lines().filter(|l| l.starts_with("Tool output:")).collect();
+    let tools: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("Tool output:"))
+        .collect();
     assert_eq!(tools.len(), 2, "{out}");
     assert_eq!(tools[0], "Tool output: It is rainy in Singapore today. ");
-    assert!(tools[1].starts_with("Tool output: Current time: "), "{}", tools[1]);
-    let round2 = out.lines().find(|l| l.starts_with("Model output in round 2:")).expect(&out);
+    assert!(
+        tools[1].starts_with("Tool output: Current time: "),
+        "{}",
+        tools[1]
+    );
+    let round2 = out
+        .lines()
+        .find(|l| l.starts_with("Model output in round 2:"))
+        .expect(&out);
     assert!(round2.contains("'name': 'get_current_time'"), "{round2}");
     assert!(round2.contains("'arguments': '{}'"), "{round2}");
     let time = tools[1].trim_start_matches("Tool output: ");
-    let answer = out.lines().find(|l| l.starts_with("Final answer:")).expect(&out);
+    let answer = out
+        .lines()
+        .find(|l| l.starts_with("Final answer:"))
+        .expect(&out);
     assert_eq!(
         answer,
         format!("Final answer: Based on the tool results: It is rainy in Singapore today. {time}")
@@ -213,11 +258,23 @@ async fn langchain_stream() {
     let Some(python) = python() else { return };
     let out = run_script(python, "langchain_stream.py").await;
     let chunks = json_lines(&out);
-    let text: String = chunks.iter().map(|c| c["content"].as_str().unwrap()).collect();
+    let text: String = chunks
+        .iter()
+        .map(|c| c["content"].as_str().unwrap())
+        .collect();
     assert_eq!(text, SEED_ANSWER);
     assert!(chunks.iter().all(|c| c["type"] == "AIMessageChunk"));
-    assert!(chunks.iter().any(|c| c["response_metadata"]["finish_reason"] == "stop"), "{out}");
-    let usage = chunks.iter().rev().find_map(|c| c["usage_metadata"].as_object()).expect(&out);
+    assert!(
+        chunks
+            .iter()
+            .any(|c| c["response_metadata"]["finish_reason"] == "stop"),
+        "{out}"
+    );
+    let usage = chunks
+        .iter()
+        .rev()
+        .find_map(|c| c["usage_metadata"].as_object())
+        .expect(&out);
     assert_eq!(usage["input_tokens"], 22);
     assert_eq!(usage["output_tokens"], 16);
     assert_eq!(usage["total_tokens"], 38);

@@ -93,7 +93,12 @@ impl Answer {
 }
 
 /// Sends one request and reads the whole response.
-pub async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Answer {
+pub async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Answer {
     let response = open(method, url, headers, body).await;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -121,7 +126,9 @@ pub async fn open(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let request = request.body(Full::new(body.into())).expect("a valid request");
+    let request = request
+        .body(Full::new(body.into()))
+        .expect("a valid request");
     guard(client.request(request)).await.expect("a response")
 }
 
