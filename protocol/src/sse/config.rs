@@ -40,10 +40,11 @@ pub enum Utf8Mode {
 ///   lines that never sends the blank line ending the event: every line is within the line
 ///   limit, but the joined data of the event would grow without bound.
 ///
-/// With both, a decoder holds at most about `max_line_length` plus the largest chunk given to
-/// one [`feed`](super::Decoder::feed) in its input buffer, and `max_event_size` (up to three
+/// With both, a decoder holds at most about `max_line_length` plus twice the largest chunk
+/// given to one [`feed`](super::Decoder::feed) in its input buffer (if each chunk is drained
+/// before the next is fed), and `max_event_size` bytes of text in its data buffer (up to three
 /// times that in [`Utf8Mode::Replace`], where each invalid byte becomes the three bytes of
-/// U+FFFD) in its data buffer.
+/// U+FFFD), whose capacity grows by doubling.
 ///
 /// # Example
 ///

@@ -562,10 +562,9 @@ impl State {
                 self.typed = !value.is_empty();
                 store(&mut self.event_type, value, value_str(checked, vstart));
             }
-            b"id" => {
-                if memchr(0, value).is_none() {
-                    store(&mut self.last_event_id, value, value_str(checked, vstart));
-                }
+            // An id containing NUL is ignored.
+            b"id" if memchr(0, value).is_none() => {
+                store(&mut self.last_event_id, value, value_str(checked, vstart));
             }
             b"retry" => {
                 if let Some(millis) = parse_retry(value) {
@@ -622,11 +621,9 @@ impl State {
         Ok(None)
     }
 
-    /// When a blank line starts at `pos`, the index after it.
+    /// When a blank line starts at `pos`, the index after it. (After a CR that ended the
+    /// buffer, `pos` is the buffer's end, so a pending LF is never mistaken for a blank line.)
     fn blank_line_at_pos(&mut self, buf: &[u8]) -> Option<usize> {
-        if self.after_cr {
-            return None;
-        }
         match buf.get(self.pos)? {
             b'\n' => Some(self.pos + 1),
             b'\r' => Some(self.line_end(buf, self.pos)),

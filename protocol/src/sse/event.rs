@@ -15,7 +15,7 @@ pub const DEFAULT_EVENT_TYPE: &str = "message";
 /// ```
 /// use chatwire::sse::Event;
 ///
-/// let event = Event::new("hello").with_event_type("greeting").with_id("7");
+/// let event = Event::new("hello").with_event_type("greeting").with_id(Some("7"));
 /// assert_eq!(event.data(), "hello");
 /// assert_eq!(event.event_type(), "greeting");
 /// assert_eq!(event.id(), Some("7"));

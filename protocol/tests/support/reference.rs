@@ -155,17 +155,11 @@ pub fn decode(config: Config, input: &[u8], comments: bool) -> Outcome {
                 data.push('\n');
             }
             "event" => event_type = value.to_owned(),
-            "id" => {
-                if !value.contains('\0') {
-                    last_event_id = value.to_owned();
-                }
-            }
-            "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    if let Ok(millis) = value.parse::<u64>() {
-                        retry = Some(millis);
-                        block_retry = Some(millis);
-                    }
+            "id" if !value.contains('\0') => last_event_id = value.to_owned(),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(millis) = value.parse::<u64>() {
+                    retry = Some(millis);
+                    block_retry = Some(millis);
                 }
             }
             _ => {}
