@@ -1,16 +1,14 @@
 //! [`Decoder`]: the sans-IO, incremental `text/event-stream` decoder.
 
-use std::str;
+use std::fmt;
 
-use memchr::{memchr, memchr2};
-
-use super::config::{Config, Utf8Mode};
-use super::error::{Error, ErrorKind};
-use super::event::{Event, Item, DEFAULT_EVENT_TYPE};
-use super::finish::{Discarded, Finish};
-
-/// The UTF-8 byte order mark, stripped once from the start of a stream.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+use super::config::Config;
+use super::error::Error;
+use super::event::{Event, Item};
+use super::finish::Finish;
+#[cfg(test)]
+use super::parser::Stats;
+use super::parser::{non_empty, State};
 
 /// Spare room the input buffer may keep beyond `max_line_length` + twice the current chunk,
 /// so that a stream of similar chunks reaches a stable capacity and stops allocating.
@@ -67,7 +65,7 @@ const BUFFER_SLACK: usize = 64 * 1024;
 /// or many small events in one piece). An event whose only `data` line is directly followed by
 /// its blank line in the buffer (the usual shape) borrows its data from the input buffer: no
 /// copy, and no allocation once the buffers have grown to the stream's chunk size.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Decoder {
     /// Input not yet dropped; `st.pos..` is not yet consumed.
     buf: Vec<u8>,
@@ -77,7 +75,7 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder with the default [`Config`].
     pub fn new() -> Self {
-        Self::default()
+        Self::with_config(Config::new())
     }
 
     /// A decoder with the given limits and UTF-8 policy.
@@ -114,11 +112,11 @@ impl Decoder {
     ///
     /// # Errors
     ///
-    /// - [`ErrorKind::LineTooLong`]: a line (complete, or still arriving) is longer than
+    /// - [`ErrorKind::LineTooLong`](super::ErrorKind::LineTooLong): a line (complete, or still arriving) is longer than
     ///   [`Config::max_line_length`];
-    /// - [`ErrorKind::EventTooLarge`]: an event's data is larger than
+    /// - [`ErrorKind::EventTooLarge`](super::ErrorKind::EventTooLarge): an event's data is larger than
     ///   [`Config::max_event_size`];
-    /// - [`ErrorKind::InvalidUtf8`]: a line is not UTF-8 ([`Utf8Mode::Strict`] only).
+    /// - [`ErrorKind::InvalidUtf8`](super::ErrorKind::InvalidUtf8): a line is not UTF-8 ([`Utf8Mode::Strict`](super::Utf8Mode::Strict) only).
     ///
     /// Every error is recoverable: the event in progress is discarded, the decoder skips to the
     /// next blank line, and the next call goes on from there (see [`Error`]).
@@ -285,524 +283,29 @@ impl Decoder {
     }
 }
 
-/// Where the rest of an event comes from after a line is processed.
-enum Out<'b> {
-    /// No further complete event or comment in the buffer.
-    NeedMore,
-    /// An event to dispatch.
-    Event {
-        data: Text<'b>,
-        typed: bool,
-        retry: Option<u64>,
-    },
-    /// A comment line.
-    Comment(Text<'b>),
-}
-
-/// Text borrowed from the input buffer, or held in the matching scratch buffer of [`State`].
-enum Text<'b> {
-    Borrowed(&'b str),
-    Scratch,
-}
-
-/// How lines are being skipped after an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Skip {
-    /// Not skipping.
-    #[default]
-    None,
-    /// The rest of a too-long line, then [`Skip::UntilBlank`].
-    RestOfLine,
-    /// Every line up to and including the next blank line.
-    UntilBlank,
-}
-
-/// Counters proving the cost model in tests.
-#[cfg(test)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Stats {
-    scanned: u64,
-    moved: u64,
-}
-
-/// Everything but the input buffer, so that the buffer can be borrowed while the state changes.
-#[derive(Debug, Clone, Default)]
-struct State {
-    config: Config,
-    /// Stream offset of `buf[0]`.
-    base: u64,
-    /// Start of the first unconsumed line in `buf`. Invariant: `pos <= scan <= buf.len()`.
-    pos: usize,
-    /// Where the search for the next line end resumes.
-    scan: usize,
-    /// The last line ended with a CR at the end of the buffer: an LF starting the next input
-    /// belongs to that line end.
-    after_cr: bool,
-    /// At the start of a stream: a byte order mark may follow.
-    bom_pending: bool,
-    skip: Skip,
-
-    /// Number of `data` lines in the event in progress (0: none, not dispatched).
-    data_lines: usize,
-    /// Size of the event's data in input bytes, as [`Config::max_event_size`] counts it.
-    data_len: usize,
-    /// The event in progress has a non-empty `event` field, held in `event_type`.
-    typed: bool,
-    /// A valid `retry` field of the event in progress.
-    block_retry: Option<u64>,
-    /// Stream offset of the first field line of the event in progress.
-    block_start: Option<u64>,
-    /// Joined data of the event in progress (or lossily decoded data of the current event).
-    data: String,
-    event_type: String,
-    /// A lossily decoded comment.
-    comment: String,
-
-    /// The last event id buffer of the spec; empty means none.
-    last_event_id: String,
-    /// The reconnection time last set by a `retry` field.
-    retry: Option<u64>,
-
-    #[cfg(test)]
-    stats: Stats,
-}
-
-impl State {
-    fn new(config: Config) -> Self {
-        Self {
-            config,
-            bom_pending: true,
-            ..Self::default()
-        }
-    }
-
-    /// Everything but configuration, last event id, retry and the buffers' capacity back to
-    /// the start of a stream.
-    fn restart(&mut self) {
-        self.base = 0;
-        self.pos = 0;
-        self.scan = 0;
-        self.after_cr = false;
-        self.bom_pending = true;
-        self.skip = Skip::None;
-        self.end_block();
-    }
-
-    /// Processes lines until an event (or a comment, when wanted) is complete, or until the
-    /// buffer holds no further complete line.
-    fn advance<'b>(&mut self, buf: &'b [u8], want_comments: bool) -> Result<Out<'b>, Error> {
-        loop {
-            if self.after_cr {
-                match buf.get(self.pos) {
-                    None => return Ok(Out::NeedMore),
-                    Some(&byte) => {
-                        if byte == b'\n' {
-                            self.pos += 1;
-                            self.scan = self.scan.max(self.pos);
-                        }
-                        self.after_cr = false;
-                    }
-                }
-            }
-            if self.bom_pending {
-                let available = &buf[self.pos..];
-                if available.len() < BOM.len() && BOM.starts_with(available) {
-                    return Ok(Out::NeedMore);
-                }
-                if available.starts_with(BOM) {
-                    self.pos += BOM.len();
-                    self.scan = self.scan.max(self.pos);
-                }
-                self.bom_pending = false;
-            }
-
-            let Some(found) = memchr2(b'\n', b'\r', &buf[self.scan..]) else {
-                #[cfg(test)]
-                {
-                    self.stats.scanned += (buf.len() - self.scan) as u64;
-                }
-                self.scan = buf.len();
-                self.partial_line(buf.len())?;
-                return Ok(Out::NeedMore);
-            };
-            #[cfg(test)]
-            {
-                self.stats.scanned += found as u64 + 1;
-            }
-            let end = self.scan + found;
-            let start = self.pos;
-            self.pos = self.line_end(buf, end);
-            self.scan = self.pos;
-            if let Some(out) = self.line(buf, start, end, want_comments)? {
-                return Ok(out);
-            }
-        }
-    }
-
-    /// The index after the line end starting at `buf[end]` (a CR or an LF).
-    fn line_end(&mut self, buf: &[u8], end: usize) -> usize {
-        if buf[end] != b'\r' {
-            return end + 1;
-        }
-        match buf.get(end + 1) {
-            Some(b'\n') => end + 2,
-            Some(_) => end + 1,
-            None => {
-                self.after_cr = true;
-                end + 1
-            }
-        }
-    }
-
-    /// Enforces the line limit on the unterminated line `buf[pos..len]`.
-    fn partial_line(&mut self, len: usize) -> Result<(), Error> {
-        let max = self.config.max_line_length();
-        let too_long = len - self.pos > max;
-        match self.skip {
-            Skip::RestOfLine => {
-                self.pos = len;
-                Ok(())
-            }
-            _ if !too_long => Ok(()),
-            Skip::UntilBlank => {
-                self.pos = len;
-                self.skip = Skip::RestOfLine;
-                Ok(())
-            }
-            Skip::None => {
-                let line_start = self.offset(self.pos);
-                self.pos = len;
-                Err(self.fail(
-                    ErrorKind::LineTooLong,
-                    line_start,
-                    line_start,
-                    max,
-                    Skip::RestOfLine,
-                ))
-            }
-        }
-    }
-
-    /// Processes the complete line `buf[start..end]`; `self.pos` is already past its line end.
-    fn line<'b>(
-        &mut self,
-        buf: &'b [u8],
-        start: usize,
-        end: usize,
-        want_comments: bool,
-    ) -> Result<Option<Out<'b>>, Error> {
-        match self.skip {
-            Skip::None => {}
-            Skip::RestOfLine => {
-                self.skip = Skip::UntilBlank;
-                return Ok(None);
-            }
-            Skip::UntilBlank => {
-                if start == end {
-                    self.skip = Skip::None;
-                    self.end_block();
-                }
-                return Ok(None);
-            }
-        }
-        if start == end {
-            return Ok(self.blank_line());
-        }
-
-        let line = &buf[start..end];
-        let line_start = self.offset(start);
-        let max = self.config.max_line_length();
-        if line.len() > max {
-            return Err(self.fail(
-                ErrorKind::LineTooLong,
-                line_start,
-                line_start,
-                max,
-                Skip::UntilBlank,
-            ));
-        }
-        let checked = match self.config.utf8_mode() {
-            Utf8Mode::Replace => None,
-            Utf8Mode::Strict => match str::from_utf8(line) {
-                Ok(text) => Some(text),
-                Err(err) => {
-                    let at = line_start + err.valid_up_to() as u64;
-                    return Err(self.fail(
-                        ErrorKind::InvalidUtf8,
-                        at,
-                        line_start,
-                        0,
-                        Skip::UntilBlank,
-                    ));
-                }
-            },
-        };
-
-        if line[0] == b':' {
-            if !want_comments {
-                return Ok(None);
-            }
-            let text = decode(&line[1..], value_str(checked, 1), &mut self.comment);
-            return Ok(Some(Out::Comment(text)));
-        }
-
-        self.block_start.get_or_insert(line_start);
-        if line.starts_with(b"data:") {
-            let vstart = value_start(line, 5);
-            return self.data_line(buf, line_start, &line[vstart..], value_str(checked, vstart));
-        }
-        let (name, vstart) = match memchr(b':', line) {
-            Some(colon) => (&line[..colon], value_start(line, colon + 1)),
-            None => (line, line.len()),
-        };
-        let value = &line[vstart..];
-        match name {
-            b"data" => return self.data_line(buf, line_start, value, value_str(checked, vstart)),
-            b"event" => {
-                self.typed = !value.is_empty();
-                store(&mut self.event_type, value, value_str(checked, vstart));
-            }
-            // An id containing NUL is ignored.
-            b"id" if memchr(0, value).is_none() => {
-                store(&mut self.last_event_id, value, value_str(checked, vstart));
-            }
-            b"retry" => {
-                if let Some(millis) = parse_retry(value) {
-                    self.block_retry = Some(millis);
-                    self.retry = Some(millis);
-                }
-            }
-            _ => {}
-        }
-        Ok(None)
-    }
-
-    /// Processes a `data` line whose value is `value`. Dispatches at once, borrowing the value,
-    /// when it is the event's only data line and its blank line follows in the buffer.
-    fn data_line<'b>(
-        &mut self,
-        buf: &'b [u8],
-        line_start: u64,
-        value: &'b [u8],
-        checked: Option<&'b str>,
-    ) -> Result<Option<Out<'b>>, Error> {
-        let size = if self.data_lines == 0 {
-            value.len()
-        } else {
-            self.data_len.saturating_add(1).saturating_add(value.len())
-        };
-        let max = self.config.max_event_size();
-        if size > max {
-            return Err(self.fail(
-                ErrorKind::EventTooLarge,
-                line_start,
-                line_start,
-                max,
-                Skip::UntilBlank,
-            ));
-        }
-        if self.data_lines == 0 {
-            if let Some(next) = self.blank_line_at_pos(buf) {
-                self.pos = next;
-                self.scan = next;
-                let text = decode(value, checked, &mut self.data);
-                return Ok(Some(self.dispatch(text)));
-            }
-            self.data.clear();
-        } else {
-            self.data.push('\n');
-        }
-        match checked {
-            Some(text) => self.data.push_str(text),
-            None => push_lossy(&mut self.data, value),
-        }
-        self.data_lines += 1;
-        self.data_len = size;
-        Ok(None)
-    }
-
-    /// When a blank line starts at `pos`, the index after it. (After a CR that ended the
-    /// buffer, `pos` is the buffer's end, so a pending LF is never mistaken for a blank line.)
-    fn blank_line_at_pos(&mut self, buf: &[u8]) -> Option<usize> {
-        match buf.get(self.pos)? {
-            b'\n' => Some(self.pos + 1),
-            b'\r' => Some(self.line_end(buf, self.pos)),
-            _ => None,
-        }
-    }
-
-    /// A blank line: dispatch the event in progress if it has data.
-    fn blank_line<'b>(&mut self) -> Option<Out<'b>> {
-        if self.data_lines > 0 {
-            Some(self.dispatch(Text::Scratch))
-        } else {
-            self.end_block();
-            None
-        }
-    }
-
-    fn dispatch<'b>(&mut self, data: Text<'b>) -> Out<'b> {
-        let out = Out::Event {
-            data,
-            typed: self.typed,
-            retry: self.block_retry,
-        };
-        self.end_block();
-        out
-    }
-
-    /// Forgets the event in progress (its text stays in the scratch buffers, where a dispatched
-    /// event may still borrow it).
-    fn end_block(&mut self) {
-        self.data_lines = 0;
-        self.data_len = 0;
-        self.typed = false;
-        self.block_retry = None;
-        self.block_start = None;
-    }
-
-    /// Discards the event in progress and starts skipping; `line_start` is where the offending
-    /// line starts, `offset` where the error is.
-    fn fail(
-        &mut self,
-        kind: ErrorKind,
-        offset: u64,
-        line_start: u64,
-        limit: usize,
-        skip: Skip,
-    ) -> Error {
-        let block_start = self.block_start.unwrap_or(line_start);
-        self.end_block();
-        self.block_start = Some(block_start);
-        self.skip = skip;
-        Error::new(kind, offset, limit)
-    }
-
-    /// Turns what [`advance`](Self::advance) found into an item borrowing the buffers.
-    fn item<'a>(&'a self, out: Out<'a>) -> Option<Item<'a>> {
-        match out {
-            Out::NeedMore => None,
-            Out::Event { data, typed, retry } => {
-                let data = match data {
-                    Text::Borrowed(text) => text,
-                    Text::Scratch => &self.data,
-                };
-                let event_type = if typed {
-                    &self.event_type
-                } else {
-                    DEFAULT_EVENT_TYPE
-                };
-                Some(Item::Event(
-                    Event::new(data)
-                        .with_event_type(event_type)
-                        .with_id(non_empty(&self.last_event_id))
-                        .with_retry(retry),
-                ))
-            }
-            Out::Comment(text) => Some(Item::Comment(match text {
-                Text::Borrowed(text) => text,
-                Text::Scratch => &self.comment,
-            })),
-        }
-    }
-
-    /// What [`Decoder::finish`] reports for a buffer of `len` bytes.
-    fn finish_report(&self, len: usize) -> Finish {
-        let total = self.base + len as u64;
-        let unconsumed = len > self.pos;
-        let start = match self.block_start {
-            Some(start) => start,
-            None if unconsumed => self.offset(self.pos),
-            None => return Finish::Clean,
-        };
-        Finish::Discarded(Discarded {
-            offset: start,
-            len: total - start,
-            has_data: self.data_lines > 0,
-            ends_mid_line: unconsumed || self.skip == Skip::RestOfLine,
-        })
-    }
-
-    /// The stream offset of `buf[index]`.
-    const fn offset(&self, index: usize) -> u64 {
-        self.base + index as u64
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-/// The index of a field value that starts at `index`: one leading space is stripped.
-fn value_start(line: &[u8], index: usize) -> usize {
-    if line.get(index) == Some(&b' ') {
-        index + 1
-    } else {
-        index
-    }
-}
-
-/// The value of an already validated line, from byte `index` on.
-fn value_str(checked: Option<&str>, index: usize) -> Option<&str> {
-    // `index` follows an ASCII byte (':' or ' ') or is the line's end, so it is a character
-    // boundary and `get` always succeeds; the fallback is never taken.
-    checked.map(|line| line.get(index..).unwrap_or_default())
-}
-
-/// Borrows `bytes` as text when valid, else decodes them lossily into `scratch`.
-fn decode<'b>(bytes: &'b [u8], checked: Option<&'b str>, scratch: &mut String) -> Text<'b> {
-    if let Some(text) = checked {
-        return Text::Borrowed(text);
-    }
-    match str::from_utf8(bytes) {
-        Ok(text) => Text::Borrowed(text),
-        Err(_) => {
-            scratch.clear();
-            push_lossy(scratch, bytes);
-            Text::Scratch
-        }
-    }
-}
-
-/// Replaces the contents of `dst` by the text of `bytes`.
-fn store(dst: &mut String, bytes: &[u8], checked: Option<&str>) {
-    dst.clear();
-    match checked {
-        Some(text) => dst.push_str(text),
-        None => push_lossy(dst, bytes),
-    }
-}
-
-/// Appends `bytes` to `dst`, each maximal invalid UTF-8 sequence replaced by U+FFFD.
-fn push_lossy(dst: &mut String, bytes: &[u8]) {
-    for chunk in bytes.utf8_chunks() {
-        dst.push_str(chunk.valid());
-        if !chunk.invalid().is_empty() {
-            dst.push(char::REPLACEMENT_CHARACTER);
-        }
-    }
-}
-
-/// A `retry` value: ASCII digits only (at least one), fitting in a `u64`.
-fn parse_retry(value: &[u8]) -> Option<u64> {
-    if value.is_empty() {
-        return None;
-    }
-    value.iter().try_fold(0u64, |acc, &byte| {
-        if !byte.is_ascii_digit() {
-            return None;
-        }
-        acc.checked_mul(10)?.checked_add(u64::from(byte - b'0'))
-    })
-}
-
-fn non_empty(text: &str) -> Option<&str> {
-    if text.is_empty() {
-        None
-    } else {
-        Some(text)
+impl fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("config", &self.st.config)
+            .field("total_consumed", &self.total_consumed())
+            .field("buffered_len", &self.buffered_len())
+            .field("last_event_id", &self.last_event_id())
+            .field("retry", &self.st.retry)
+            .finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sse::parser::Skip;
+    use crate::sse::ErrorKind;
 
     fn drain(decoder: &mut Decoder) -> Vec<String> {
         let mut out = Vec::new();
@@ -910,15 +413,51 @@ mod tests {
     }
 
     #[test]
-    fn retry_parsing() {
-        assert_eq!(parse_retry(b"0"), Some(0));
-        assert_eq!(parse_retry(b"1500"), Some(1500));
-        assert_eq!(parse_retry(b""), None);
-        assert_eq!(parse_retry(b" 1"), None);
-        assert_eq!(parse_retry(b"1a"), None);
-        assert_eq!(parse_retry(b"-1"), None);
-        assert_eq!(parse_retry(b"18446744073709551615"), Some(u64::MAX));
-        assert_eq!(parse_retry(b"18446744073709551616"), None);
+    fn every_constructor_strips_a_bom() {
+        let input = b"\xEF\xBB\xBFdata: a\n\n";
+        for mut decoder in [
+            Decoder::new(),
+            Decoder::default(),
+            Decoder::with_config(Config::new()),
+        ] {
+            decoder.feed(input);
+            assert_eq!(drain(&mut decoder), ["a"]);
+            // And again after `finish` and `reset`: each is a new stream.
+            assert!(decoder.finish().is_clean());
+            decoder.feed(input);
+            assert_eq!(drain(&mut decoder), ["a"]);
+            decoder.reset();
+            decoder.feed(input);
+            assert_eq!(drain(&mut decoder), ["a"]);
+        }
+    }
+
+    #[test]
+    fn debug_does_not_dump_the_buffer() {
+        let mut decoder = Decoder::new();
+        decoder.feed(b"id: 3\ndata: secret-payload");
+        assert!(decoder.next_event().unwrap().is_none());
+        let text = format!("{decoder:?}");
+        assert!(text.contains("buffered_len: 20"), "{text}");
+        assert!(!text.contains("secret-payload"), "{text}");
+    }
+
+    #[test]
+    fn finish_keeps_the_id_and_retry_and_reset_forgets_them() {
+        let mut decoder = Decoder::new();
+        decoder.feed(b"id: 5\nretry: 100\ndata: a\n\n");
+        assert_eq!(drain(&mut decoder), ["a"]);
+        assert!(decoder.finish().is_clean());
+        assert_eq!(decoder.last_event_id(), Some("5"));
+        assert_eq!(decoder.retry(), Some(100));
+        assert_eq!(decoder.total_consumed(), 0);
+        decoder.feed(b"data: b\n\n");
+        let event = decoder.next_event().unwrap().unwrap();
+        assert_eq!(event.id(), Some("5"));
+        assert_eq!(event.retry(), None);
+        decoder.reset();
+        assert_eq!(decoder.last_event_id(), None);
+        assert_eq!(decoder.retry(), None);
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod encoder;
 mod error;
 mod event;
 mod finish;
+mod parser;
 
 pub use config::{Config, Utf8Mode, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_LENGTH};
 pub use decoder::Decoder;
