@@ -42,17 +42,22 @@ const BUFFER_SLACK: usize = 64 * 1024;
 ///
 /// let mut decoder = Decoder::new();
 /// let mut received = Vec::new();
-/// for chunk in [&b"data: {\"a\":1}\n\nevent: ping\nda"[..], b"ta: x\ndata: y\n\nid: 9\n", b"data: z\r\n\r\n"] {
+/// let chunks: [&[u8]; 3] = [
+///     b"data: {\"a\":1}\n\nevent: ping\nda",
+///     b"ta: x\ndata: y\n\nid: 9\n",
+///     b"data: z\r\n\r\n",
+/// ];
+/// for chunk in chunks {
 ///     decoder.feed(chunk);
 ///     while let Some(event) = decoder.next_event()? {
-///         received.push((event.event_type().to_owned(), event.data().to_owned(), event.id().map(str::to_owned)));
+///         received.push(format!("{} {:?} {:?}", event.event_type(), event.data(), event.id()));
 ///     }
 /// }
 /// assert!(decoder.finish().is_clean());
 /// assert_eq!(received, [
-///     ("message".to_owned(), "{\"a\":1}".to_owned(), None),
-///     ("ping".to_owned(), "x\ny".to_owned(), None),
-///     ("message".to_owned(), "z".to_owned(), Some("9".to_owned())),
+///     r#"message "{\"a\":1}" None"#,
+///     r#"ping "x\ny" None"#,
+///     r#"message "z" Some("9")"#,
 /// ]);
 /// # Ok::<(), chatwire::sse::Error>(())
 /// ```
@@ -107,16 +112,18 @@ impl Decoder {
     /// # Termination
     ///
     /// Returns `Ok(None)` when the buffered input holds no further complete event: feed more,
-    /// or call [`finish`](Self::finish) at the end of the input. Each call consumes input, so a
-    /// loop calling `next_event` until `Ok(None)` (or an error you stop on) terminates.
+    /// or call [`finish`](Self::finish) at the end of the input. A call that returns an event
+    /// or an error has consumed at least one line, so a loop calling `next_event` until
+    /// `Ok(None)` terminates, whether it stops on errors or goes on after them.
     ///
     /// # Errors
     ///
-    /// - [`ErrorKind::LineTooLong`](super::ErrorKind::LineTooLong): a line (complete, or still arriving) is longer than
-    ///   [`Config::max_line_length`];
-    /// - [`ErrorKind::EventTooLarge`](super::ErrorKind::EventTooLarge): an event's data is larger than
+    /// - [`LineTooLong`](super::ErrorKind::LineTooLong): a line (complete, or still
+    ///   arriving) is longer than [`Config::max_line_length`];
+    /// - [`EventTooLarge`](super::ErrorKind::EventTooLarge): an event's data is larger than
     ///   [`Config::max_event_size`];
-    /// - [`ErrorKind::InvalidUtf8`](super::ErrorKind::InvalidUtf8): a line is not UTF-8 ([`Utf8Mode::Strict`](super::Utf8Mode::Strict) only).
+    /// - [`InvalidUtf8`](super::ErrorKind::InvalidUtf8): a line is not UTF-8
+    ///   ([`Utf8Mode::Strict`](super::Utf8Mode::Strict) only).
     ///
     /// Every error is recoverable: the event in progress is discarded, the decoder skips to the
     /// next blank line, and the next call goes on from there (see [`Error`]).
