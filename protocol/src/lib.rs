@@ -16,4 +16,5 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod sse;
 pub mod types;
