@@ -16,11 +16,12 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use chatwire::sse::{Encoder, DONE_EVENT};
 use hyper::body::{Body, Frame, SizeHint};
 use serde::{Serialize, Serializer};
 use tokio::sync::mpsc;
 
-use crate::wire::{to_json, ChoiceOut, Meta, Reply, UsageWire};
+use crate::wire::{ChoiceOut, Meta, Reply, UsageWire};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
 /// included) is about to be produced.
@@ -110,7 +111,7 @@ impl ChunkPlan {
     /// Serializes one step as an SSE event.
     fn render(&self, step: Step) -> Bytes {
         if step == Step::Done {
-            return Bytes::from_static(b"data: [DONE]\n\n");
+            return Bytes::from_static(DONE_EVENT);
         }
         let choices = &self.reply.choices;
         let (index, delta, finish_reason) = match step {
@@ -268,13 +269,15 @@ fn piece(list: &[String], i: usize) -> &str {
     list.get(i).map_or("", String::as_str)
 }
 
-/// `data: <json>\n\n`.
+/// `data: <json>\n\n`, written by chatwire's SSE encoder.
 fn frame<T: Serialize>(value: &T) -> Bytes {
-    let json = to_json(value);
-    let mut out = Vec::with_capacity(json.len() + 8);
-    out.extend_from_slice(b"data: ");
-    out.extend_from_slice(&json);
-    out.extend_from_slice(b"\n\n");
+    let mut out = Vec::new();
+    if Encoder::new().write_json(&mut out, value).is_err() {
+        // Invariant: the chunk structs hold only strings, integers, options and vectors, which
+        // always serialize, and a `Vec` never runs out of room; an empty object stands in.
+        out.clear();
+        out.extend_from_slice(b"data: {}\n\n");
+    }
     Bytes::from(out)
 }
 

@@ -64,17 +64,25 @@ impl Answer {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// The `data:` payloads of an SSE body, in order.
+    /// The `data` of each event of an SSE body, in order, decoded by chatwire's SSE decoder
+    /// (which must end clean: no event cut off).
     pub fn sse_data(&self) -> Vec<String> {
-        self.text()
-            .split("\n\n")
-            .filter(|e| !e.is_empty())
-            .map(|e| {
-                e.strip_prefix("data: ")
-                    .unwrap_or_else(|| panic!("not a data event: {e:?}"))
-                    .to_owned()
-            })
-            .collect()
+        let mut decoder = chatwire::sse::Decoder::new();
+        decoder.feed(&self.body);
+        let mut data = Vec::new();
+        while let Some(event) = decoder.next_event().expect("a well-formed event stream") {
+            assert!(
+                event.is_message(),
+                "an event of type {:?}",
+                event.event_type()
+            );
+            data.push(event.data().to_owned());
+        }
+        assert!(
+            decoder.finish().is_clean(),
+            "the stream ends inside an event"
+        );
+        data
     }
 
     /// Asserts that the body is an error envelope with this status and code, whose
