@@ -18,6 +18,10 @@ use serde::ser::{Serialize, Serializer};
 /// `From<T>` (`Maybe::from(7)`, or `.into()`), [`Maybe::Null`] or [`Maybe::Absent`] (the
 /// default, which serializes to nothing at all).
 ///
+/// `null` is always read as [`Maybe::Null`]: a `Maybe<RawJson>` built as
+/// `Maybe::Value(RawJson::null())` is written as `null` and read back as `Maybe::Null` (the
+/// same JSON).
+///
 /// # Example
 ///
 /// ```
