@@ -182,6 +182,22 @@ impl<'a> ChatCompletionChunk<'a> {
     pub fn is_usage_only(&self) -> bool {
         self.choices().is_empty() && self.usage.is_value()
     }
+
+    /// `true` when the payload is an error and nothing else: an `error` object and no
+    /// `choices` key (an error envelope sent as a stream event), as opposed to OpenRouter's
+    /// chunk that reports an error beside its choices.
+    ///
+    /// ```
+    /// use chatwire::types::ChatCompletionChunk;
+    ///
+    /// let bare = ChatCompletionChunk::from_json(r#"{"error":{"message":"overloaded"}}"#).unwrap();
+    /// assert!(bare.is_error_only());
+    /// let beside = ChatCompletionChunk::from_json(r#"{"error":{"code":400},"choices":[]}"#).unwrap();
+    /// assert!(!beside.is_error_only() && beside.error.is_value());
+    /// ```
+    pub fn is_error_only(&self) -> bool {
+        self.error.is_value() && self.choices.is_absent()
+    }
 }
 
 impl<'a> ChunkChoice<'a> {
@@ -199,6 +215,12 @@ impl<'a> ChunkChoice<'a> {
     pub fn with_finish_reason(mut self, reason: FinishReason<'a>) -> Self {
         self.finish_reason = Maybe::Value(reason);
         self
+    }
+
+    /// The index, when present (every server seen sends it; a missing one can be read as
+    /// 0).
+    pub fn index(&self) -> Option<u32> {
+        self.index.value().copied()
     }
 
     /// The new text, when the delta's content is a string.

@@ -133,6 +133,11 @@ impl<'a> Choice<'a> {
         self.finish_reason = Maybe::Value(reason);
         self
     }
+
+    /// The index, when present.
+    pub fn index(&self) -> Option<u32> {
+        self.index.value().copied()
+    }
 }
 
 impl<'a> ResponseMessage<'a> {
