@@ -1,2 +1,4 @@
 //! Benchmark support for chatwire: deterministic corpus generators shared by the criterion
-//! benches.
+//! benches (see `BENCHMARKS.md`).
+
+pub mod corpus;

@@ -16,5 +16,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod sse;
 pub mod types;
 pub mod validate;

@@ -1,0 +1,566 @@
+//! The interpretation of an event stream, line by line: the state machine behind
+//! [`Decoder`](super::Decoder), kept apart from the buffer it reads so that the buffer can be
+//! borrowed while the state changes.
+
+use std::str;
+
+use memchr::{memchr, memchr2};
+
+use super::config::{Config, Utf8Mode};
+use super::error::{Error, ErrorKind};
+use super::event::{Event, Item, DEFAULT_EVENT_TYPE};
+use super::finish::{Discarded, Finish};
+
+/// The UTF-8 byte order mark, stripped once from the start of a stream.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What [`State::advance`] found in the buffer.
+pub(super) enum Out<'b> {
+    /// No further complete event or comment in the buffer.
+    NeedMore,
+    /// An event to dispatch.
+    Event {
+        data: Text<'b>,
+        typed: bool,
+        retry: Option<u64>,
+    },
+    /// A comment line.
+    Comment(Text<'b>),
+}
+
+/// Text borrowed from the input buffer, or held in the matching scratch buffer of [`State`].
+pub(super) enum Text<'b> {
+    Borrowed(&'b str),
+    Scratch,
+}
+
+/// How lines are being skipped after an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Skip {
+    /// Not skipping.
+    None,
+    /// The rest of a too-long line, then [`Skip::UntilBlank`].
+    RestOfLine,
+    /// Every line up to and including the next blank line.
+    UntilBlank,
+}
+
+/// Counters proving the cost model in tests.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Stats {
+    pub(super) scanned: u64,
+    pub(super) moved: u64,
+}
+
+/// Everything but the input buffer, so that the buffer can be borrowed while the state changes.
+#[derive(Debug, Clone)]
+pub(super) struct State {
+    pub(super) config: Config,
+    /// Stream offset of `buf[0]`.
+    pub(super) base: u64,
+    /// Start of the first unconsumed line in `buf`. Invariant: `pos <= scan <= buf.len()`.
+    pub(super) pos: usize,
+    /// Where the search for the next line end resumes.
+    pub(super) scan: usize,
+    /// The last line ended with a CR at the end of the buffer: an LF starting the next input
+    /// belongs to that line end.
+    pub(super) after_cr: bool,
+    /// At the start of a stream: a byte order mark may follow.
+    pub(super) bom_pending: bool,
+    pub(super) skip: Skip,
+
+    /// Number of `data` lines in the event in progress (0: none, not dispatched).
+    pub(super) data_lines: usize,
+    /// Size of the event's data in input bytes, as [`Config::max_event_size`] counts it.
+    pub(super) data_len: usize,
+    /// The event in progress has a non-empty `event` field, held in `event_type`.
+    pub(super) typed: bool,
+    /// A valid `retry` field of the event in progress.
+    pub(super) block_retry: Option<u64>,
+    /// Stream offset of the first field line of the event in progress.
+    pub(super) block_start: Option<u64>,
+    /// Joined data of the event in progress (or lossily decoded data of the current event).
+    pub(super) data: String,
+    pub(super) event_type: String,
+    /// A lossily decoded comment.
+    pub(super) comment: String,
+
+    /// The last event id buffer of the spec; empty means none.
+    pub(super) last_event_id: String,
+    /// The reconnection time last set by a `retry` field.
+    pub(super) retry: Option<u64>,
+
+    #[cfg(test)]
+    pub(super) stats: Stats,
+}
+
+impl State {
+    pub(super) fn new(config: Config) -> Self {
+        Self {
+            config,
+            base: 0,
+            pos: 0,
+            scan: 0,
+            after_cr: false,
+            bom_pending: true,
+            skip: Skip::None,
+            data_lines: 0,
+            data_len: 0,
+            typed: false,
+            block_retry: None,
+            block_start: None,
+            data: String::new(),
+            event_type: String::new(),
+            comment: String::new(),
+            last_event_id: String::new(),
+            retry: None,
+            #[cfg(test)]
+            stats: Stats::default(),
+        }
+    }
+
+    /// Everything but configuration, last event id, retry and the buffers' capacity back to
+    /// the start of a stream.
+    pub(super) fn restart(&mut self) {
+        self.base = 0;
+        self.pos = 0;
+        self.scan = 0;
+        self.after_cr = false;
+        self.bom_pending = true;
+        self.skip = Skip::None;
+        self.end_block();
+    }
+
+    /// Processes lines until an event (or a comment, when wanted) is complete, or until the
+    /// buffer holds no further complete line.
+    pub(super) fn advance<'b>(
+        &mut self,
+        buf: &'b [u8],
+        want_comments: bool,
+    ) -> Result<Out<'b>, Error> {
+        loop {
+            if self.after_cr {
+                match buf.get(self.pos) {
+                    None => return Ok(Out::NeedMore),
+                    Some(&byte) => {
+                        if byte == b'\n' {
+                            self.pos += 1;
+                            self.scan = self.scan.max(self.pos);
+                        }
+                        self.after_cr = false;
+                    }
+                }
+            }
+            if self.bom_pending {
+                let available = &buf[self.pos..];
+                if available.len() < BOM.len() && BOM.starts_with(available) {
+                    return Ok(Out::NeedMore);
+                }
+                if available.starts_with(BOM) {
+                    self.pos += BOM.len();
+                    self.scan = self.scan.max(self.pos);
+                }
+                self.bom_pending = false;
+            }
+
+            let Some(found) = memchr2(b'\n', b'\r', &buf[self.scan..]) else {
+                #[cfg(test)]
+                {
+                    self.stats.scanned += (buf.len() - self.scan) as u64;
+                }
+                self.scan = buf.len();
+                self.partial_line(buf.len())?;
+                return Ok(Out::NeedMore);
+            };
+            #[cfg(test)]
+            {
+                self.stats.scanned += found as u64 + 1;
+            }
+            let end = self.scan + found;
+            let start = self.pos;
+            self.pos = self.line_end(buf, end);
+            self.scan = self.pos;
+            if let Some(out) = self.line(buf, start, end, want_comments)? {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The index after the line end starting at `buf[end]` (a CR or an LF).
+    fn line_end(&mut self, buf: &[u8], end: usize) -> usize {
+        if buf[end] != b'\r' {
+            return end + 1;
+        }
+        match buf.get(end + 1) {
+            Some(b'\n') => end + 2,
+            Some(_) => end + 1,
+            None => {
+                self.after_cr = true;
+                end + 1
+            }
+        }
+    }
+
+    /// Enforces the line limit on the unterminated line `buf[pos..len]`.
+    fn partial_line(&mut self, len: usize) -> Result<(), Error> {
+        let max = self.config.max_line_length();
+        let too_long = len - self.pos > max;
+        match self.skip {
+            Skip::RestOfLine => {
+                self.pos = len;
+                Ok(())
+            }
+            _ if !too_long => Ok(()),
+            Skip::UntilBlank => {
+                self.pos = len;
+                self.skip = Skip::RestOfLine;
+                Ok(())
+            }
+            Skip::None => {
+                let line_start = self.offset(self.pos);
+                self.pos = len;
+                Err(self.fail(
+                    ErrorKind::LineTooLong,
+                    line_start,
+                    line_start,
+                    max,
+                    Skip::RestOfLine,
+                ))
+            }
+        }
+    }
+
+    /// Processes the complete line `buf[start..end]`; `self.pos` is already past its line end.
+    fn line<'b>(
+        &mut self,
+        buf: &'b [u8],
+        start: usize,
+        end: usize,
+        want_comments: bool,
+    ) -> Result<Option<Out<'b>>, Error> {
+        match self.skip {
+            Skip::None => {}
+            Skip::RestOfLine => {
+                self.skip = Skip::UntilBlank;
+                return Ok(None);
+            }
+            Skip::UntilBlank => {
+                if start == end {
+                    self.skip = Skip::None;
+                    self.end_block();
+                }
+                return Ok(None);
+            }
+        }
+        if start == end {
+            return Ok(self.blank_line());
+        }
+
+        let line = &buf[start..end];
+        let line_start = self.offset(start);
+        let max = self.config.max_line_length();
+        if line.len() > max {
+            return Err(self.fail(
+                ErrorKind::LineTooLong,
+                line_start,
+                line_start,
+                max,
+                Skip::UntilBlank,
+            ));
+        }
+        let checked = match self.config.utf8_mode() {
+            Utf8Mode::Replace => None,
+            Utf8Mode::Strict => match str::from_utf8(line) {
+                Ok(text) => Some(text),
+                Err(err) => {
+                    let at = line_start + err.valid_up_to() as u64;
+                    return Err(self.fail(
+                        ErrorKind::InvalidUtf8,
+                        at,
+                        line_start,
+                        0,
+                        Skip::UntilBlank,
+                    ));
+                }
+            },
+        };
+
+        if line[0] == b':' {
+            if !want_comments {
+                return Ok(None);
+            }
+            let text = decode(&line[1..], value_str(checked, 1), &mut self.comment);
+            return Ok(Some(Out::Comment(text)));
+        }
+
+        self.block_start.get_or_insert(line_start);
+        if line.starts_with(b"data:") {
+            let vstart = value_start(line, 5);
+            return self.data_line(buf, line_start, &line[vstart..], value_str(checked, vstart));
+        }
+        let (name, vstart) = match memchr(b':', line) {
+            Some(colon) => (&line[..colon], value_start(line, colon + 1)),
+            None => (line, line.len()),
+        };
+        let value = &line[vstart..];
+        match name {
+            b"data" => return self.data_line(buf, line_start, value, value_str(checked, vstart)),
+            b"event" => {
+                self.typed = !value.is_empty();
+                store(&mut self.event_type, value, value_str(checked, vstart));
+            }
+            // An id containing NUL is ignored.
+            b"id" if memchr(0, value).is_none() => {
+                store(&mut self.last_event_id, value, value_str(checked, vstart));
+            }
+            b"retry" => {
+                if let Some(millis) = parse_retry(value) {
+                    self.block_retry = Some(millis);
+                    self.retry = Some(millis);
+                }
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// Processes a `data` line whose value is `value`. Dispatches at once, borrowing the value,
+    /// when it is the event's only data line and its blank line follows in the buffer.
+    fn data_line<'b>(
+        &mut self,
+        buf: &'b [u8],
+        line_start: u64,
+        value: &'b [u8],
+        checked: Option<&'b str>,
+    ) -> Result<Option<Out<'b>>, Error> {
+        let size = if self.data_lines == 0 {
+            value.len()
+        } else {
+            self.data_len.saturating_add(1).saturating_add(value.len())
+        };
+        let max = self.config.max_event_size();
+        if size > max {
+            return Err(self.fail(
+                ErrorKind::EventTooLarge,
+                line_start,
+                line_start,
+                max,
+                Skip::UntilBlank,
+            ));
+        }
+        if self.data_lines == 0 {
+            if let Some(next) = self.blank_line_at_pos(buf) {
+                self.pos = next;
+                self.scan = next;
+                let text = decode(value, checked, &mut self.data);
+                return Ok(Some(self.dispatch(text)));
+            }
+            self.data.clear();
+        } else {
+            self.data.push('\n');
+        }
+        match checked {
+            Some(text) => self.data.push_str(text),
+            None => push_lossy(&mut self.data, value),
+        }
+        self.data_lines += 1;
+        self.data_len = size;
+        Ok(None)
+    }
+
+    /// When a blank line starts at `pos`, the index after it. (After a CR that ended the
+    /// buffer, `pos` is the buffer's end, so a pending LF is never mistaken for a blank line.)
+    fn blank_line_at_pos(&mut self, buf: &[u8]) -> Option<usize> {
+        match buf.get(self.pos)? {
+            b'\n' => Some(self.pos + 1),
+            b'\r' => Some(self.line_end(buf, self.pos)),
+            _ => None,
+        }
+    }
+
+    /// A blank line: dispatch the event in progress if it has data.
+    fn blank_line<'b>(&mut self) -> Option<Out<'b>> {
+        if self.data_lines > 0 {
+            Some(self.dispatch(Text::Scratch))
+        } else {
+            self.end_block();
+            None
+        }
+    }
+
+    fn dispatch<'b>(&mut self, data: Text<'b>) -> Out<'b> {
+        let out = Out::Event {
+            data,
+            typed: self.typed,
+            retry: self.block_retry,
+        };
+        self.end_block();
+        out
+    }
+
+    /// Forgets the event in progress (its text stays in the scratch buffers, where a dispatched
+    /// event may still borrow it).
+    fn end_block(&mut self) {
+        self.data_lines = 0;
+        self.data_len = 0;
+        self.typed = false;
+        self.block_retry = None;
+        self.block_start = None;
+    }
+
+    /// Discards the event in progress and starts skipping; `line_start` is where the offending
+    /// line starts, `offset` where the error is.
+    fn fail(
+        &mut self,
+        kind: ErrorKind,
+        offset: u64,
+        line_start: u64,
+        limit: usize,
+        skip: Skip,
+    ) -> Error {
+        let block_start = self.block_start.unwrap_or(line_start);
+        self.end_block();
+        self.block_start = Some(block_start);
+        self.skip = skip;
+        Error::new(kind, offset, limit)
+    }
+
+    /// Turns what [`advance`](Self::advance) found into an item borrowing the buffers.
+    pub(super) fn item<'a>(&'a self, out: Out<'a>) -> Option<Item<'a>> {
+        match out {
+            Out::NeedMore => None,
+            Out::Event { data, typed, retry } => {
+                let data = match data {
+                    Text::Borrowed(text) => text,
+                    Text::Scratch => &self.data,
+                };
+                let event_type = if typed {
+                    &self.event_type
+                } else {
+                    DEFAULT_EVENT_TYPE
+                };
+                Some(Item::Event(
+                    Event::new(data)
+                        .with_event_type(event_type)
+                        .with_id(non_empty(&self.last_event_id))
+                        .with_retry(retry),
+                ))
+            }
+            Out::Comment(text) => Some(Item::Comment(match text {
+                Text::Borrowed(text) => text,
+                Text::Scratch => &self.comment,
+            })),
+        }
+    }
+
+    /// What [`Decoder::finish`](super::Decoder::finish) reports for a buffer of `len` bytes.
+    pub(super) fn finish_report(&self, len: usize) -> Finish {
+        let total = self.base + len as u64;
+        let unconsumed = len > self.pos;
+        let start = match self.block_start {
+            Some(start) => start,
+            None if unconsumed => self.offset(self.pos),
+            None => return Finish::Clean,
+        };
+        Finish::Discarded(Discarded {
+            offset: start,
+            len: total - start,
+            has_data: self.data_lines > 0,
+            ends_mid_line: unconsumed || self.skip == Skip::RestOfLine,
+        })
+    }
+
+    /// The stream offset of `buf[index]`.
+    const fn offset(&self, index: usize) -> u64 {
+        self.base + index as u64
+    }
+}
+
+/// The index of a field value that starts at `index`: one leading space is stripped.
+fn value_start(line: &[u8], index: usize) -> usize {
+    if line.get(index) == Some(&b' ') {
+        index + 1
+    } else {
+        index
+    }
+}
+
+/// The value of an already validated line, from byte `index` on.
+fn value_str(checked: Option<&str>, index: usize) -> Option<&str> {
+    // `index` follows an ASCII byte (':' or ' ') or is the line's end, so it is a character
+    // boundary and `get` always succeeds; the fallback is never taken.
+    checked.map(|line| line.get(index..).unwrap_or_default())
+}
+
+/// Borrows `bytes` as text when valid, else decodes them lossily into `scratch`.
+fn decode<'b>(bytes: &'b [u8], checked: Option<&'b str>, scratch: &mut String) -> Text<'b> {
+    if let Some(text) = checked {
+        return Text::Borrowed(text);
+    }
+    match str::from_utf8(bytes) {
+        Ok(text) => Text::Borrowed(text),
+        Err(_) => {
+            scratch.clear();
+            push_lossy(scratch, bytes);
+            Text::Scratch
+        }
+    }
+}
+
+/// Replaces the contents of `dst` by the text of `bytes`.
+fn store(dst: &mut String, bytes: &[u8], checked: Option<&str>) {
+    dst.clear();
+    match checked {
+        Some(text) => dst.push_str(text),
+        None => push_lossy(dst, bytes),
+    }
+}
+
+/// Appends `bytes` to `dst`, each maximal invalid UTF-8 sequence replaced by U+FFFD.
+fn push_lossy(dst: &mut String, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        dst.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            dst.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// A `retry` value: ASCII digits only (at least one), fitting in a `u64`.
+fn parse_retry(value: &[u8]) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u64, |acc, &byte| {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        acc.checked_mul(10)?.checked_add(u64::from(byte - b'0'))
+    })
+}
+
+pub(super) fn non_empty(text: &str) -> Option<&str> {
+    if text.is_empty() {
+        None
+    } else {
+        Some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_parsing() {
+        assert_eq!(parse_retry(b"0"), Some(0));
+        assert_eq!(parse_retry(b"1500"), Some(1500));
+        assert_eq!(parse_retry(b""), None);
+        assert_eq!(parse_retry(b" 1"), None);
+        assert_eq!(parse_retry(b"1a"), None);
+        assert_eq!(parse_retry(b"-1"), None);
+        assert_eq!(parse_retry(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_retry(b"18446744073709551616"), None);
+    }
+}
