@@ -1,49 +1,38 @@
-//! Every captured response, error body and stream event in the shared conformance folder
-//! (`../shared/conformance`, next to the repository) parses with the chatwire types and
-//! serializes back to the same JSON value; a few facts from its EXPECTED.md are checked.
+//! Wire-type conformance: every captured response, error body and stream event in the shared
+//! conformance folder parses with the chatwire types and serializes back to the same JSON
+//! value, and the facts its EXPECTED.md entry states (id, model, number of choices,
+//! finish_reason, tool-call names, error code and param) are what the types read.
 //!
 //! When the folder is absent, each test prints a `SKIPPED: …` line and returns.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chatwire::types::{ChatCompletion, ChatCompletionChunk, ErrorCode, ErrorEnvelope, RawJson};
+use chatwire_tests::{conformance_dir, expected_section, files_with_extension};
 use serde_json::Value;
 
-/// The conformance folder: `$CHATWIRE_CONFORMANCE_DIR`, or `shared/conformance` beside the
-/// repository.
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CHATWIRE_CONFORMANCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
-    };
-    dir.is_dir().then_some(dir)
+/// The files of `sub` with extension `ext` (name and text) and EXPECTED.md, or `None` when
+/// the conformance folder is absent.
+fn captures(test: &str, sub: &str, ext: &str) -> Option<(Vec<(String, String)>, String)> {
+    let dir = conformance_dir(test)?;
+    let expected = read(&dir.join("EXPECTED.md"));
+    let files: Vec<_> = files_with_extension(&dir.join(sub), ext)
+        .into_iter()
+        .map(|path| (file_name(&path), read(&path)))
+        .collect();
+    assert!(!files.is_empty(), "no .{ext} files in {sub}");
+    Some((files, expected))
 }
 
-/// The files of `sub` with the given extension, sorted; `None` (after printing why) when
-/// the conformance folder is absent.
-fn files(sub: &str, extension: &str) -> Option<Vec<(String, String)>> {
-    let Some(dir) = conformance_dir() else {
-        println!("SKIPPED: conformance folder not found (set CHATWIRE_CONFORMANCE_DIR or place it at ../shared/conformance)");
-        return None;
-    };
-    let mut found: Vec<(String, String)> = fs::read_dir(dir.join(sub))
-        .unwrap_or_else(|e| panic!("reading {sub}: {e}"))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == extension))
-        .map(|path| {
-            let name = path
-                .file_name()
-                .expect("file name")
-                .to_string_lossy()
-                .into_owned();
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-            (name, text)
-        })
-        .collect();
-    found.sort();
-    assert!(!found.is_empty(), "no .{extension} files in {sub}");
-    Some(found)
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn same_value(name: &str, original: &str, printed: &str) {
@@ -52,290 +41,152 @@ fn same_value(name: &str, original: &str, printed: &str) {
     assert_eq!(a, b, "{name}: not the same JSON value after a round trip");
 }
 
-/// EXPECTED.md facts of a non-streaming response.
-struct Expected {
-    file: &'static str,
-    id: &'static str,
-    model: &'static str,
-    choices: usize,
-    /// The finish_reason of choice 0.
-    finish: &'static str,
-    /// The tool-call names of choice 0.
-    names: &'static [&'static str],
+/// The quoted value after `key` in an EXPECTED.md line (`model: 'x'`, `name="y"`).
+fn quoted_after<'l>(line: &'l str, key: &str) -> Option<&'l str> {
+    let rest = &line[line.find(key)? + key.len()..];
+    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let rest = &rest[1..];
+    Some(&rest[..rest.find(quote)?])
 }
 
-const fn expected(
-    file: &'static str,
-    id: &'static str,
-    model: &'static str,
-    choices: usize,
-    finish: &'static str,
-    names: &'static [&'static str],
-) -> Expected {
-    Expected {
-        file,
-        id,
-        model,
-        choices,
-        finish,
-        names,
-    }
+/// The lines of the `- choice 0:` entry of a section: its heading and its sub-items.
+fn choice0(section: &str) -> Vec<&str> {
+    let mut lines = section
+        .lines()
+        .skip_while(|l| !l.starts_with("- choice 0:"));
+    let Some(head) = lines.next() else {
+        return Vec::new();
+    };
+    let mut out = vec![head];
+    out.extend(lines.take_while(|l| l.starts_with("  ")));
+    out
 }
 
-const RESPONSES: &[Expected] = &[
-    expected(
-        "cerebras-llama33-time-info.json",
-        "chatcmpl-5af19e85-b8e3-4836-8486-5f2b0b250c8d",
-        "llama-3.3-70b",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "dashscope-qwen3-max-tool-call.json",
-        "chatcmpl-bc7fc58d-c03f-9c9f-af73-91bea326c99f",
-        "qwen3-max",
-        1,
-        "tool_calls",
-        &["weather"],
-    ),
-    expected(
-        "deepseek-reasoner-reasoning.json",
-        "945bb10c-9bf3-47ff-a2a2-43bbe9705c72",
-        "deepseek-reasoner",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "gemini-openai-compat-tool-call-empty-id.json",
-        "3SE-aKjdCcCEz7IPxpqjCA",
-        "gemini-2.5-pro-preview-05-06",
-        1,
-        "tool_calls",
-        &["get_current_time"],
-    ),
-    expected(
-        "groq-llama33-tool-call.json",
-        "chatcmpl-1fd017fc-60b8-44eb-a736-375b8e1bc3e7",
-        "llama-3.3-70b-versatile",
-        1,
-        "tool_calls",
-        &["weather"],
-    ),
-    expected(
-        "mistral-magistral-content-array.json",
-        "a4e29c5b82f94d67b23e108a7c9df6e1",
-        "magistral-medium-2507",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "ollama-local-reasoning-json-content.json",
-        "chatcmpl-150",
-        "qwen3:0.6b",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "openai-gpt4o-n3-json.json",
-        "chatcmpl-ABfvp8qzboW92q8ONDF4DPHlI7ckC",
-        "gpt-4o-2024-08-06",
-        3,
-        "stop",
-        &[],
-    ),
-    expected(
-        "openai-gpt4o-refusal.json",
-        "chatcmpl-ABfvwoKVWPQj2UPlAcAKM7s40GsRx",
-        "gpt-4o-2024-08-06",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "openai-gpt4o-two-tool-calls.json",
-        "chatcmpl-ABfvyvfNWKcl7Ohqos4UFrmMs1v4C",
-        "gpt-4o-2024-08-06",
-        1,
-        "tool_calls",
-        &["GetWeatherArgs", "get_stock_price"],
-    ),
-    expected(
-        "perplexity-sonar-citations.json",
-        "702738a1-c1e0-4a7f-b9ab-0f6fe1b13514",
-        "sonar",
-        1,
-        "stop",
-        &[],
-    ),
-    expected(
-        "xai-grok3mini-tool-call.json",
-        "61c0468b-2a98-413e-f654-dbffcdbb62c1",
-        "grok-3-mini",
-        1,
-        "tool_calls",
-        &["weather"],
-    ),
-];
+/// The finish_reason EXPECTED.md states for choice 0 (`None` for `finish_reason=None`).
+fn expected_finish(section: &str) -> Option<String> {
+    choice0(section)
+        .first()
+        .and_then(|head| quoted_after(head, "finish_reason="))
+        .map(str::to_owned)
+}
 
-/// EXPECTED.md facts of the error bodies: file, code (as text), param (`None`: absent or
-/// null).
-const ERRORS: &[(&str, Option<&str>, Option<&str>)] = &[
-    (
-        "groq-400-tool-use-failed.json",
-        Some("tool_use_failed"),
-        None,
-    ),
-    (
-        "groq-404-model-not-found.json",
-        Some("model_not_found"),
-        None,
-    ),
-    (
-        "openai-400-null-code.json",
-        None,
-        Some("web_search_options"),
-    ),
-    (
-        "openai-400-unsupported-parameter-max-tokens.json",
-        Some("unsupported_parameter"),
-        Some("max_tokens"),
-    ),
-    ("openrouter-429-provider-error.json", Some("429"), None),
-];
-
-/// EXPECTED.md facts of some streams: file, the last finish_reason of choice 0, the
-/// non-empty tool-call (or legacy function-call) names in order of appearance.
-const STREAMS: &[(&str, Option<&str>, &[&str])] = &[
-    (
-        "copilot-api-claude35-tool-calls-same-index.sse",
-        Some("tool_calls"),
-        &["edit_file", "edit_file"],
-    ),
-    (
-        "copilot-api-legacy-function-call.sse",
-        Some("function_call"),
-        &["get_current_weather"],
-    ),
-    (
-        "dashscope-qwen3-max-tool-call.sse",
-        Some("tool_calls"),
-        &["weather"],
-    ),
-    (
-        "deepseek-reasoner-tool-call.sse",
-        Some("tool_calls"),
-        &["weather"],
-    ),
-    ("groq-gptoss120b-event-error-no-done.sse", None, &[]),
-    (
-        "groq-llama33-tool-call-xgroq.sse",
-        Some("tool_calls"),
-        &["weather"],
-    ),
-    (
-        "mistral-api-incremental-tool-call.sse",
-        Some("tool_calls"),
-        &["webSearchTool"],
-    ),
-    (
-        "mistral-small-tool-call-no-index.sse",
-        Some("tool_calls"),
-        &["weather"],
-    ),
-    ("openai-gpt4o-finish-length.sse", Some("length"), &[]),
-    (
-        "openai-gpt4o-two-parallel-tool-calls.sse",
-        Some("tool_calls"),
-        &["GetWeatherArgs", "get_stock_price"],
-    ),
-    (
-        "openrouter-minimax-m2-comments-midstream-error.sse",
-        Some("length"),
-        &[],
-    ),
-    ("perplexity-sonar-citations.sse", Some("stop"), &[]),
-    ("snowflake-cortex-no-finish-reason.sse", None, &[]),
-    (
-        "xai-grok3mini-reasoning-tool-call.sse",
-        Some("tool_calls"),
-        &["weather"],
-    ),
-];
+/// The tool-call names EXPECTED.md lists for choice 0, in order.
+fn expected_names(section: &str) -> Vec<String> {
+    choice0(section)
+        .iter()
+        .filter(|l| l.trim_start().starts_with("- tool_call"))
+        .filter_map(|l| quoted_after(l, " name="))
+        .map(str::to_owned)
+        .collect()
+}
 
 #[test]
-fn every_response_parses_and_round_trips() {
-    let Some(files) = files("responses", "json") else {
+fn every_response_parses_round_trips_and_matches_expected() {
+    let Some((files, expected)) = captures("conformance_types responses", "responses", "json")
+    else {
         return;
     };
+    let (mut checked, mut with_calls) = (0, 0);
     for (name, text) in &files {
         let completion = ChatCompletion::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         same_value(name, text, &completion.to_json());
-    }
-    for Expected {
-        file,
-        id,
-        model,
-        choices,
-        finish,
-        names,
-    } in RESPONSES
-    {
-        let (_, text) = files
-            .iter()
-            .find(|(name, _)| name == file)
-            .unwrap_or_else(|| panic!("{file} missing"));
-        let completion = ChatCompletion::from_json(text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(completion.id.value().unwrap().to_cow(), *id, "{file}");
-        assert_eq!(completion.model.value().unwrap().to_cow(), *model, "{file}");
-        assert_eq!(completion.choices().len(), *choices, "{file}");
-        let choice = &completion.choices()[0];
+
+        let section = expected_section(&expected, &format!("responses/{name}"))
+            .unwrap_or_else(|| panic!("{name}: no EXPECTED.md entry"));
+        let summary = section
+            .lines()
+            .find(|l| l.starts_with("- object:"))
+            .unwrap_or_else(|| panic!("{name}: no summary line"));
+        let text_of = |value: Option<&chatwire::types::JsonStr<'_>>| value.map(|v| v.to_string());
         assert_eq!(
-            choice.finish_reason.value().unwrap().as_str(),
-            *finish,
-            "{file}"
+            text_of(completion.id.value()).as_deref(),
+            quoted_after(summary, "id: "),
+            "{name}"
         );
-        let message = choice.message.value().unwrap();
-        let found: Vec<String> = message
+        assert_eq!(
+            text_of(completion.model.value()).as_deref(),
+            quoted_after(summary, "model: "),
+            "{name}"
+        );
+        let object = completion.object.value().map(|o| o.as_str().into_owned());
+        assert_eq!(
+            object.as_deref(),
+            quoted_after(summary, "object: "),
+            "{name}"
+        );
+        let choices: usize = summary
+            .rsplit("choices: ")
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no choice count"));
+        assert_eq!(completion.choices().len(), choices, "{name}");
+
+        let choice = &completion.choices()[0];
+        let finish = choice
+            .finish_reason
+            .value()
+            .map(|f| f.as_str().into_owned());
+        assert_eq!(finish, expected_finish(section), "{name}");
+        let message = choice
+            .message
+            .value()
+            .unwrap_or_else(|| panic!("{name}: no message"));
+        let names: Vec<String> = message
             .calls()
             .iter()
-            .map(|call| call.name().unwrap().to_string())
+            .filter_map(|call| call.name().map(ToString::to_string))
             .collect();
-        assert_eq!(found, *names, "{file}");
+        assert_eq!(names, expected_names(section), "{name}");
+        with_calls += usize::from(!names.is_empty());
+        checked += 1;
     }
+    assert_eq!(checked, files.len());
+    assert!(
+        with_calls >= 5,
+        "only {with_calls} responses with tool calls"
+    );
 }
 
 #[test]
-fn every_error_body_parses_and_round_trips() {
-    let Some(files) = files("errors", "json") else {
+fn every_error_body_parses_round_trips_and_matches_expected() {
+    let Some((files, expected)) = captures("conformance_types errors", "errors", "json") else {
         return;
     };
     for (name, text) in &files {
         let envelope = ErrorEnvelope::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         same_value(name, text, &envelope.to_json());
-    }
-    for (file, code, param) in ERRORS {
-        let (_, text) = files
-            .iter()
-            .find(|(name, _)| name == file)
-            .unwrap_or_else(|| panic!("{file} missing"));
-        let envelope = ErrorEnvelope::from_json(text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let found_code = envelope.error.code.value().map(|code| match code {
-            ErrorCode::Text(text) => text.to_string(),
-            ErrorCode::Number(n) => n.to_string(),
-            other => format!("{other:?}"),
-        });
-        assert_eq!(found_code.as_deref(), *code, "{file}");
-        let found_param = envelope.error.param.value().map(ToString::to_string);
-        assert_eq!(found_param.as_deref(), *param, "{file}");
-        assert!(envelope.error.message.is_value(), "{file}");
+
+        let section = expected_section(&expected, &format!("errors/{name}"))
+            .unwrap_or_else(|| panic!("{name}: no EXPECTED.md entry"));
+        let line = section
+            .lines()
+            .find(|l| l.starts_with("- error envelope:"))
+            .unwrap_or_else(|| panic!("{name}: no envelope line"));
+        // `…; code="x"; param=<absent>`: the message before may hold anything, so read from
+        // the end.
+        let code_text = &line[line.rfind("; code=").expect("code") + "; code=".len()..];
+        let code_text = &code_text[..code_text.find("; param=").expect("param")];
+        let param_text = &line[line.rfind("; param=").expect("param") + "; param=".len()..];
+
+        let code = match envelope.error.code.value() {
+            Some(ErrorCode::Text(text)) => format!("\"{text}\""),
+            Some(ErrorCode::Number(n)) => n.to_string(),
+            Some(other) => format!("{other:?}"),
+            None if envelope.error.code.is_null() => "null".to_owned(),
+            None => "<absent>".to_owned(),
+        };
+        assert_eq!(code, code_text, "{name}");
+        let param = match envelope.error.param.value() {
+            Some(param) => format!("\"{param}\""),
+            None if envelope.error.param.is_null() => "null".to_owned(),
+            None => "<absent>".to_owned(),
+        };
+        assert_eq!(param, param_text.trim_end(), "{name}");
+        assert!(envelope.error.message.is_value(), "{name}");
     }
 }
 
-/// The data of every `data:` line (one leading space stripped, a CR of CRLF removed).
+/// The data of every `data:` line (one leading space stripped, the CR of a CRLF removed).
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter_map(|line| {
         let data = line.trim_end_matches('\r').strip_prefix("data:")?;
@@ -345,7 +196,7 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
 
 #[test]
 fn every_json_stream_event_parses_as_a_chunk_or_an_error_envelope() {
-    let Some(files) = files("streams", "sse") else {
+    let Some((files, _)) = captures("conformance_types stream events", "streams", "sse") else {
         return;
     };
     let mut events = 0;
@@ -369,47 +220,63 @@ fn every_json_stream_event_parses_as_a_chunk_or_an_error_envelope() {
 }
 
 #[test]
-fn stream_facts_match_expected() {
-    let Some(files) = files("streams", "sse") else {
+fn stream_chunks_carry_the_expected_finish_reasons_and_tool_names() {
+    let Some((files, expected)) = captures("conformance_types stream facts", "streams", "sse")
+    else {
         return;
     };
-    for (file, finish, names) in STREAMS {
-        let (_, text) = files
-            .iter()
-            .find(|(name, _)| name == file)
-            .unwrap_or_else(|| panic!("{file} missing"));
+    let (mut checked, mut with_calls, mut finished) = (0, 0, 0);
+    for (name, text) in &files {
+        let Some(section) = expected_section(&expected, &format!("streams/{name}")) else {
+            panic!("{name}: no EXPECTED.md entry");
+        };
+        if !section.contains("- choice 0:") {
+            continue; // not a chat-completion stream (Gemini-native payloads)
+        }
         let mut last_finish = None;
-        let mut found = Vec::new();
+        let mut names: Vec<String> = Vec::new();
         let mut errors = 0;
-        for data in data_lines(text).filter(|data| *data != "[DONE]") {
+        for data in data_lines(text).filter(|data| RawJson::from_json(data).is_ok()) {
             let chunk =
-                ChatCompletionChunk::from_json(data).unwrap_or_else(|e| panic!("{file}: {e}"));
+                ChatCompletionChunk::from_json(data).unwrap_or_else(|e| panic!("{name}: {e}"));
             errors += usize::from(chunk.error.is_value());
-            for choice in chunk.choices() {
-                let index = choice.index.value().copied().unwrap_or(0);
-                if let (0, Some(reason)) = (index, choice.finish_reason.value()) {
+            for choice in chunk
+                .choices()
+                .iter()
+                .filter(|c| c.index().unwrap_or(0) == 0)
+            {
+                if let Some(reason) = choice.finish_reason.value() {
                     last_finish = Some(reason.as_str().into_owned());
                 }
                 let Some(delta) = choice.delta.value() else {
                     continue;
                 };
-                for call in delta.calls() {
-                    if let Some(name) = call.name().filter(|n| !n.is_empty()) {
-                        found.push(name.to_string());
-                    }
-                }
-                if let Some(name) = delta.function_call.value().and_then(|f| f.name.value()) {
-                    found.push(name.to_string());
+                let legacy = delta.function_call.value().and_then(|f| f.name.value());
+                let pieces = delta.calls().iter().filter_map(|call| call.name());
+                for piece in pieces.chain(legacy).filter(|n| !n.is_empty()) {
+                    names.push(piece.to_string());
                 }
             }
         }
-        assert_eq!(last_finish.as_deref(), *finish, "{file}");
-        assert_eq!(found, *names, "{file}");
-        let expects_error = file.contains("error");
+        assert_eq!(last_finish, expected_finish(section), "{name}");
+        assert_eq!(names, expected_names(section), "{name}");
+        let error_expected = section.contains("error = {");
         assert_eq!(
             errors > 0,
-            expects_error,
-            "{file}: error payloads seen: {errors}"
+            error_expected,
+            "{name}: {errors} error payloads"
         );
+        checked += 1;
+        with_calls += usize::from(!names.is_empty());
+        finished += usize::from(last_finish.is_some());
     }
+    assert!(checked >= 30, "{checked} streams checked");
+    assert!(
+        with_calls >= 10,
+        "only {with_calls} streams with tool calls"
+    );
+    assert!(
+        finished >= 25,
+        "only {finished} streams with a finish_reason"
+    );
 }
