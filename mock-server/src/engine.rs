@@ -12,7 +12,7 @@ use crate::generate::{
 use crate::models::ModelInfo;
 use crate::thinking;
 use crate::tools::{self, Decision};
-use crate::wire::{CallOut, ChatInput, ChoiceOut, Reply, UsageOut};
+use crate::wire::{CallOut, ChatInput, ChoiceOut, FinishOut, Reply, UsageOut};
 
 /// Plans the reply to `input` for a model described by `info`; `key` seeds everything random.
 ///
@@ -46,10 +46,7 @@ pub(crate) fn respond(
     for index in 0..u64::from(input.n.max(1)) {
         let choice_key = mix(key ^ (index + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut rng = Rng::new(choice_key);
-        let mut choice = ChoiceOut {
-            finish_reason: "stop",
-            ..ChoiceOut::default()
-        };
+        let mut choice = ChoiceOut::default();
         if thinks {
             let text = thinking::reasoning(query, &decision, input.thinking_budget, &mut rng);
             let tokens = count_tokens(&text);
@@ -68,7 +65,7 @@ pub(crate) fn respond(
                         arguments: pieces(&call.arguments, &mut rng),
                     });
                 }
-                choice.finish_reason = "tool_calls";
+                choice.finish_reason = FinishOut::ToolCalls;
             }
             Decision::Answer(_) | Decision::Text => {
                 let (full, given) = match (&decision, fixture) {
@@ -97,7 +94,7 @@ pub(crate) fn respond(
 
 /// Applies `stop` (the text ends before the first stop string) then `max_tokens`; returns the
 /// kept text and the finish reason.
-fn limit<'a>(text: &'a str, stop: &[String], max_tokens: Option<u64>) -> (&'a str, &'static str) {
+fn limit<'a>(text: &'a str, stop: &[String], max_tokens: Option<u64>) -> (&'a str, FinishOut) {
     let end = stop
         .iter()
         .filter(|s| !s.is_empty())
@@ -107,10 +104,10 @@ fn limit<'a>(text: &'a str, stop: &[String], max_tokens: Option<u64>) -> (&'a st
     let text = &text[..end];
     match max_tokens {
         Some(max) => match truncate_tokens(text, max) {
-            (kept, true) => (kept, "length"),
-            (kept, false) => (kept, "stop"),
+            (kept, true) => (kept, FinishOut::Length),
+            (kept, false) => (kept, FinishOut::Stop),
         },
-        None => (text, "stop"),
+        None => (text, FinishOut::Stop),
     }
 }
 
@@ -213,7 +210,7 @@ mod tests {
                 " My name is Qwen."
             ]
         );
-        assert_eq!(reply.choices[0].finish_reason, "stop");
+        assert_eq!(reply.choices[0].finish_reason, FinishOut::Stop);
         assert_eq!(
             reply.usage,
             UsageOut {
@@ -231,7 +228,7 @@ mod tests {
         let reply = plan(&input).unwrap();
         assert_eq!(reply.choices[0].content.concat(), "I am a large");
         assert_eq!(reply.choices[0].content, ["I am a", " large"]);
-        assert_eq!(reply.choices[0].finish_reason, "length");
+        assert_eq!(reply.choices[0].finish_reason, FinishOut::Length);
         assert_eq!(reply.usage.completion, 4);
         let mut input = seed_input();
         input.stop = vec!["Cloud".into()];
@@ -240,7 +237,7 @@ mod tests {
             reply.choices[0].content.concat(),
             "I am a large language model from Alibaba "
         );
-        assert_eq!(reply.choices[0].finish_reason, "stop");
+        assert_eq!(reply.choices[0].finish_reason, FinishOut::Stop);
     }
 
     #[test]

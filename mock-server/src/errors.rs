@@ -1,29 +1,30 @@
 //! The error envelopes the server answers with, in DashScope's shape:
-//! `{"error":{"message","type","param","code"},"request_id"}`.
+//! `{"error":{"message","type","param","code"},"request_id"}`, written with chatwire's
+//! [`ErrorEnvelope`].
 
-use serde::Serialize;
+use chatwire::types::{ErrorEnvelope, ParseError, ParseErrorKind};
+use chatwire::validate::ValidationError;
 
-use crate::wire::to_json;
-
-/// One error answer: an HTTP status and the fields of the envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One error answer: an HTTP status and its envelope (without the `request_id`, which is added
+/// when the answer is sent).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ApiError {
     status: u16,
-    message: String,
-    kind: &'static str,
-    param: Option<String>,
-    code: Option<&'static str>,
+    envelope: Box<ErrorEnvelope<'static>>,
     allow: Option<&'static str>,
 }
 
 /// The `type` of every client error DashScope sends.
 const INVALID_REQUEST: &str = "invalid_request_error";
 
+/// DashScope's code for a 400.
+const INVALID_PARAMETER: &str = "invalid_parameter_error";
+
 impl ApiError {
     /// 401: a missing, malformed or rejected API key. The message, trailing space included, is
     /// the seed's.
     pub(crate) fn invalid_api_key() -> Self {
-        Self::new(401, "Incorrect API key provided. ", Some("invalid_api_key"))
+        Self::new(401, "Incorrect API key provided. ", "invalid_api_key")
     }
 
     /// 404: a model the catalogue does not list.
@@ -31,17 +32,13 @@ impl ApiError {
         Self::new(
             404,
             format!("The model `{model}` does not exist or you do not have access to it."),
-            Some("model_not_found"),
+            "model_not_found",
         )
     }
 
     /// 404: a path the server does not serve.
     pub(crate) fn unknown_path(method: &str, path: &str) -> Self {
-        Self::new(
-            404,
-            format!("Invalid URL ({method} {path})"),
-            Some("not_found"),
-        )
+        Self::new(404, format!("Invalid URL ({method} {path})"), "not_found")
     }
 
     /// 405: a known path with the wrong method; `allow` lists the right one.
@@ -49,7 +46,7 @@ impl ApiError {
         let mut err = Self::new(
             405,
             format!("Method {method} is not allowed for {path}; use {allow}."),
-            Some("method_not_allowed"),
+            "method_not_allowed",
         );
         err.allow = Some(allow);
         err
@@ -60,24 +57,39 @@ impl ApiError {
         Self::new(
             413,
             format!("The request body is larger than the limit of {limit} bytes."),
-            Some("request_too_large"),
+            "request_too_large",
         )
     }
 
-    /// 400: a body that is not JSON.
-    pub(crate) fn malformed_json(detail: impl std::fmt::Display) -> Self {
+    /// 400: a body that is not JSON, or not JSON of a request's shape.
+    pub(crate) fn malformed_json(err: &ParseError) -> Self {
+        let what = match err.kind() {
+            ParseErrorKind::Data => "a valid chat request",
+            _ => "valid JSON",
+        };
         Self::new(
             400,
-            format!("The request body is not valid JSON: {detail}"),
-            Some("invalid_parameter_error"),
+            format!("The request body is not {what}: {err}"),
+            INVALID_PARAMETER,
         )
     }
 
-    /// 400: a parameter out of its documented range or of the wrong type.
-    pub(crate) fn invalid_parameter(message: impl Into<String>, param: Option<&str>) -> Self {
-        let mut err = Self::new(400, message, Some("invalid_parameter_error"));
-        err.param = param.map(str::to_owned);
-        err
+    /// 400: a body that could not be read off the connection.
+    pub(crate) fn unreadable_body(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            400,
+            format!("The request body could not be read: {detail}"),
+            INVALID_PARAMETER,
+        )
+    }
+
+    /// 400: a broken parameter rule, with chatwire's envelope (message, `param`).
+    pub(crate) fn invalid(err: &ValidationError) -> Self {
+        ApiError {
+            status: 400,
+            envelope: Box::new(err.to_envelope()),
+            allow: None,
+        }
     }
 
     /// 400: thinking requested on a non-streaming call, with DashScope's message.
@@ -85,17 +97,14 @@ impl ApiError {
         Self::new(
             400,
             "parameter.enable_thinking must be set to false for non-streaming calls",
-            Some("invalid_parameter_error"),
+            INVALID_PARAMETER,
         )
     }
 
-    fn new(status: u16, message: impl Into<String>, code: Option<&'static str>) -> Self {
+    fn new(status: u16, message: impl Into<String>, code: &'static str) -> Self {
         ApiError {
             status,
-            message: message.into(),
-            kind: INVALID_REQUEST,
-            param: None,
-            code,
+            envelope: Box::new(ErrorEnvelope::new(message.into(), INVALID_REQUEST, code)),
             allow: None,
         }
     }
@@ -107,13 +116,22 @@ impl ApiError {
 
     /// The `param` the error names.
     #[cfg(test)]
-    pub(crate) fn param(&self) -> Option<&str> {
-        self.param.as_deref()
+    pub(crate) fn param(&self) -> Option<String> {
+        self.envelope
+            .error
+            .param
+            .value()
+            .map(|p| p.to_cow().into_owned())
     }
 
     /// The `error.message`.
-    pub(crate) fn message(&self) -> &str {
-        &self.message
+    pub(crate) fn message(&self) -> String {
+        self.envelope
+            .error
+            .message
+            .value()
+            .map(|m| m.to_cow().into_owned())
+            .unwrap_or_default()
     }
 
     /// The value of the `Allow` header a 405 carries.
@@ -123,28 +141,12 @@ impl ApiError {
 
     /// The envelope, with `request_id` beside `error`.
     pub(crate) fn body(&self, request_id: &str) -> Vec<u8> {
-        #[derive(Serialize)]
-        struct Envelope<'a> {
-            error: Inner<'a>,
-            request_id: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Inner<'a> {
-            message: &'a str,
-            #[serde(rename = "type")]
-            kind: &'a str,
-            param: Option<&'a str>,
-            code: Option<&'a str>,
-        }
-        to_json(&Envelope {
-            error: Inner {
-                message: &self.message,
-                kind: self.kind,
-                param: self.param.as_deref(),
-                code: self.code,
-            },
-            request_id,
-        })
+        let mut out = Vec::new();
+        (*self.envelope)
+            .clone()
+            .with_request_id(request_id.to_owned())
+            .write_json(&mut out);
+        out
     }
 }
 
@@ -173,8 +175,15 @@ mod tests {
 
     #[test]
     fn invalid_parameter_carries_param() {
-        let body = ApiError::invalid_parameter("bad n", Some("n")).body("r");
-        let text = String::from_utf8(body).unwrap();
+        let request = chatwire::types::ChatRequest::from_json(
+            r#"{"model":"qwen-plus","messages":[{"role":"user","content":"Hi"}],"n":7}"#,
+        )
+        .unwrap();
+        let invalid = chatwire::validate::validate(&request).unwrap_err();
+        let err = ApiError::invalid(&invalid);
+        assert_eq!(err.param().as_deref(), Some("n"));
+        let text = String::from_utf8(err.body("r")).unwrap();
         assert!(text.contains(r#""param":"n""#), "{text}");
+        assert!(text.ends_with(r#","request_id":"r"}"#), "{text}");
     }
 }

@@ -165,6 +165,16 @@ pub(crate) struct ModelInfo {
     pub(crate) thinking: Thinking,
 }
 
+impl ModelInfo {
+    /// Stands in for a model that is not named at all (the request then fails validation).
+    pub(crate) fn unknown() -> Self {
+        ModelInfo {
+            scopes: 0,
+            thinking: Thinking::Never,
+        }
+    }
+}
+
 /// Looks `name` up among the listed names and the snapshot series of the scopes in `scopes`.
 pub(crate) fn lookup(name: &str, scopes: u8) -> Option<ModelInfo> {
     let listed = NAMED

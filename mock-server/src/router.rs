@@ -6,12 +6,12 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use chatwire::types::ChatRequest;
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::config::Config;
 use crate::engine;
@@ -21,7 +21,7 @@ use crate::generate::{created, hash_parts, request_id};
 use crate::models::{self, scope};
 use crate::stream::{self, ChunkPlan};
 use crate::validation;
-use crate::wire::{completion_body, to_json, ChatInput, Meta, Reply};
+use crate::wire::{completion_body, ChatInput, Meta, Reply};
 
 /// The body type of every response.
 pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
@@ -131,13 +131,7 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
             return error(&ApiError::body_too_large(limit), early_id);
         }
         Err(e) => {
-            return error(
-                &ApiError::invalid_parameter(
-                    format!("The request body could not be read: {e}"),
-                    None,
-                ),
-                early_id,
-            );
+            return error(&ApiError::unreadable_body(e), early_id);
         }
     };
     let admitted = match admit(&body, state.config.seed, &state.fixtures) {
@@ -191,17 +185,29 @@ pub(crate) fn admit(
     fixtures: &Fixtures,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
     let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Box::new((ApiError::malformed_json(e), body_id.clone())))?;
-    let input = ChatInput::from_json(&value).map_err(|e| Box::new((e, body_id)))?;
-    let key = hash_parts(&[&input.seed.unwrap_or(seed).to_le_bytes(), body]);
+    let request = ChatRequest::from_slice(body)
+        .map_err(|e| Box::new((ApiError::malformed_json(&e), body_id.clone())))?;
+    let key = hash_parts(&[
+        &request.seed.value().copied().unwrap_or(seed).to_le_bytes(),
+        body,
+    ]);
     let rid = request_id(key);
-    let Some(info) = models::lookup(&input.model, scope::ALL) else {
-        return Err(Box::new((ApiError::model_not_found(&input.model), rid)));
+    let model = request
+        .model
+        .value()
+        .map(|m| m.to_cow().into_owned())
+        .unwrap_or_default();
+    let info = models::lookup(&model, scope::ALL);
+    let info = match info {
+        Some(info) => info,
+        // Without a model, validation names the missing field.
+        None if model.is_empty() => models::ModelInfo::unknown(),
+        None => return Err(Box::new((ApiError::model_not_found(&model), rid))),
     };
-    if let Err(e) = validation::check(&value, &input) {
+    if let Err(e) = validation::check(&request, &model, info) {
         return Err(Box::new((e, rid)));
     }
+    let input = ChatInput::from_request(&request);
     match engine::respond(&input, info, fixtures, key) {
         Ok(reply) => Ok(Admitted {
             input,
@@ -239,6 +245,13 @@ fn json(status: StatusCode, body: Vec<u8>, rid: &str) -> Response<Body> {
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     set_request_id(&mut response, rid);
     response
+}
+
+/// Serializes a value made of strings, numbers and vectors.
+fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    // Invariant: the model list holds no map with non-string keys and no float, the only
+    // things serde_json refuses; an empty object stands in if that ever changes.
+    serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec())
 }
 
 fn set_request_id(response: &mut Response<Body>, rid: &str) {

@@ -17,11 +17,15 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use chatwire::sse::{Encoder, DONE_EVENT};
+use chatwire::types::{
+    ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, List, Maybe, MessageContent, Role,
+    ToolCallDelta, ToolType,
+};
 use hyper::body::{Body, Frame, SizeHint};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::wire::{ChoiceOut, Meta, Reply, UsageWire};
+use crate::wire::{ChoiceOut, Meta, Reply};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
 /// included) is about to be produced.
@@ -113,20 +117,25 @@ impl ChunkPlan {
         if step == Step::Done {
             return Bytes::from_static(DONE_EVENT);
         }
+        let meta = &self.meta;
+        let mut chunk =
+            ChatCompletionChunk::new(meta.id.as_str(), meta.model.as_str(), meta.created);
+        chunk.system_fingerprint = Maybe::Null;
+        chunk.usage = Maybe::Null;
         let choices = &self.reply.choices;
-        let (index, delta, finish_reason) = match step {
+        let (index, delta, finish) = match step {
             Step::Role { choice, thinking } => {
                 let delta = if thinking {
                     Delta {
-                        content: Field::Null,
-                        role: Some("assistant"),
-                        reasoning_content: Field::Value(""),
+                        role: Maybe::Value(Role::Assistant),
+                        content: Maybe::Null,
+                        reasoning_content: Maybe::Value("".into()),
                         ..Delta::default()
                     }
                 } else {
                     Delta {
-                        content: Field::Value(""),
-                        role: Some("assistant"),
+                        role: Maybe::Value(Role::Assistant),
+                        content: Maybe::Value(MessageContent::text("")),
                         ..Delta::default()
                     }
                 };
@@ -135,8 +144,8 @@ impl ChunkPlan {
             Step::Reasoning { choice, piece: i } => (
                 choice,
                 Delta {
-                    content: Field::Null,
-                    reasoning_content: Field::Value(piece(&choices[choice].reasoning, i)),
+                    content: Maybe::Null,
+                    reasoning_content: Maybe::Value(piece(&choices[choice].reasoning, i).into()),
                     ..Delta::default()
                 },
                 None,
@@ -148,8 +157,8 @@ impl ChunkPlan {
             } => (
                 choice,
                 Delta {
-                    content: Field::Value(piece(&choices[choice].content, i)),
-                    reasoning_content: if thinking { Field::Null } else { Field::Absent },
+                    content: Maybe::Value(MessageContent::text(piece(&choices[choice].content, i))),
+                    reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
                     ..Delta::default()
                 },
                 None,
@@ -162,66 +171,55 @@ impl ChunkPlan {
             } => {
                 let out = &choices[choice].tool_calls[call];
                 let first = i == 0;
-                (
-                    choice,
-                    Delta {
-                        content: Field::Null,
-                        role: role.then_some("assistant"),
-                        tool_calls: Some([CallDelta {
-                            index: call,
-                            id: if first { &out.id } else { "" },
-                            kind: "function",
-                            function: FunctionDelta {
-                                name: first.then_some(out.name.as_str()),
-                                arguments: piece(&out.arguments, i),
-                            },
-                        }]),
-                        ..Delta::default()
+                let fragment = ToolCallDelta {
+                    index: Maybe::Value(u32::try_from(call).unwrap_or(u32::MAX)),
+                    id: Maybe::Value(if first { out.id.as_str() } else { "" }.into()),
+                    kind: Maybe::Value(ToolType::Function),
+                    function: Maybe::Value(FunctionCallDelta {
+                        name: if first {
+                            Maybe::Value(out.name.as_str().into())
+                        } else {
+                            Maybe::Absent
+                        },
+                        arguments: Maybe::Value(piece(&out.arguments, i).into()),
+                        ..FunctionCallDelta::default()
+                    }),
+                    ..ToolCallDelta::default()
+                };
+                let delta = Delta {
+                    role: if role {
+                        Maybe::Value(Role::Assistant)
+                    } else {
+                        Maybe::Absent
                     },
-                    None,
-                )
+                    content: Maybe::Null,
+                    tool_calls: Maybe::Value(List::from(vec![fragment])),
+                    ..Delta::default()
+                };
+                (choice, delta, None)
             }
             Step::Finish { choice, thinking } => {
-                let c = &choices[choice];
-                let delta = if !c.tool_calls.is_empty() {
-                    Delta::default()
-                } else {
+                let out = &choices[choice];
+                let delta = if out.tool_calls.is_empty() {
                     Delta {
-                        content: Field::Value(""),
-                        reasoning_content: if thinking { Field::Null } else { Field::Absent },
+                        content: Maybe::Value(MessageContent::text("")),
+                        reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
                         ..Delta::default()
                     }
+                } else {
+                    Delta::default()
                 };
-                (choice, delta, Some(c.finish_reason))
+                (choice, delta, Some(out.finish_reason))
             }
             Step::Usage | Step::Done => {
-                let chunk = ChunkWire {
-                    choices: Vec::new(),
-                    object: "chat.completion.chunk",
-                    usage: Some(self.reply.usage.into()),
-                    created: self.meta.created,
-                    system_fingerprint: None,
-                    model: &self.meta.model,
-                    id: &self.meta.id,
-                };
+                chunk = chunk.with_usage(self.reply.usage.to_wire());
                 return frame(&chunk);
             }
         };
-        let chunk = ChunkWire {
-            choices: vec![ChoiceWire {
-                delta,
-                finish_reason,
-                index,
-                logprobs: None,
-            }],
-            object: "chat.completion.chunk",
-            usage: None,
-            created: self.meta.created,
-            system_fingerprint: None,
-            model: &self.meta.model,
-            id: &self.meta.id,
-        };
-        frame(&chunk)
+        let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
+        choice.finish_reason = finish.map_or(Maybe::Null, |f| Maybe::Value(f.to_wire()));
+        choice.logprobs = Maybe::Null;
+        frame(&chunk.with_choice(choice))
     }
 }
 
@@ -281,77 +279,6 @@ fn frame<T: Serialize>(value: &T) -> Bytes {
     Bytes::from(out)
 }
 
-/// A field that can be absent, `null` or a value.
-#[derive(Debug, Clone, Copy, Default)]
-enum Field<T> {
-    #[default]
-    Absent,
-    Null,
-    Value(T),
-}
-
-impl<T> Field<T> {
-    fn is_absent(&self) -> bool {
-        matches!(self, Field::Absent)
-    }
-}
-
-impl<T: Serialize> Serialize for Field<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Field::Value(v) => v.serialize(serializer),
-            Field::Absent | Field::Null => serializer.serialize_none(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ChunkWire<'a> {
-    choices: Vec<ChoiceWire<'a>>,
-    object: &'static str,
-    usage: Option<UsageWire>,
-    created: u64,
-    system_fingerprint: Option<&'a str>,
-    model: &'a str,
-    id: &'a str,
-}
-
-#[derive(Serialize)]
-struct ChoiceWire<'a> {
-    delta: Delta<'a>,
-    finish_reason: Option<&'a str>,
-    index: usize,
-    logprobs: Option<()>,
-}
-
-#[derive(Serialize, Default)]
-struct Delta<'a> {
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    content: Field<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<&'a str>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    reasoning_content: Field<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool_calls: Option<[CallDelta<'a>; 1]>,
-}
-
-#[derive(Serialize)]
-struct CallDelta<'a> {
-    index: usize,
-    id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    function: FunctionDelta<'a>,
-}
-
-#[derive(Serialize)]
-struct FunctionDelta<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    arguments: &'a str,
-}
-
 /// Starts producing `plan` on a task, `hook` awaited before each event; the returned body
 /// yields each event as its own frame as soon as it is produced.
 pub(crate) fn spawn(mut plan: ChunkPlan, hook: Option<ChunkHook>) -> ChannelBody {
@@ -399,8 +326,10 @@ impl Body for ChannelBody {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{json, Value};
+
     use super::*;
-    use crate::wire::{CallOut, UsageOut};
+    use crate::wire::{CallOut, FinishOut, UsageOut};
 
     fn meta() -> Meta {
         Meta {
@@ -410,9 +339,23 @@ mod tests {
         }
     }
 
-    fn events(plan: ChunkPlan) -> Vec<String> {
-        plan.map(|b| String::from_utf8(b.to_vec()).unwrap())
-            .collect()
+    /// The events' raw text, and their JSON (`null` for `[DONE]`).
+    fn events(plan: ChunkPlan) -> (Vec<String>, Vec<Value>) {
+        let raw: Vec<String> = plan
+            .map(|b| String::from_utf8(b.to_vec()).unwrap())
+            .collect();
+        let json = raw
+            .iter()
+            .map(|e| {
+                let data = e
+                    .strip_prefix("data: ")
+                    .unwrap()
+                    .strip_suffix("\n\n")
+                    .unwrap();
+                serde_json::from_str(data).unwrap_or(Value::Null)
+            })
+            .collect();
+        (raw, json)
     }
 
     #[test]
@@ -420,7 +363,6 @@ mod tests {
         let reply = Reply {
             choices: vec![ChoiceOut {
                 content: vec!["I am".into(), " here".into()],
-                finish_reason: "stop",
                 ..ChoiceOut::default()
             }],
             usage: UsageOut {
@@ -429,19 +371,23 @@ mod tests {
                 reasoning: None,
             },
         };
-        let ev = events(ChunkPlan::new(meta(), reply, true));
-        let tail = r#""object":"chat.completion.chunk","usage":null,"created":5,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-x"}"#;
+        let (raw, ev) = events(ChunkPlan::new(meta(), reply, true));
         assert_eq!(ev.len(), 6);
         assert_eq!(
             ev[0],
-            format!(
-                "data: {{\"choices\":[{{\"delta\":{{\"content\":\"\",\"role\":\"assistant\"}},\"finish_reason\":null,\"index\":0,\"logprobs\":null}}],{tail}\n\n"
-            )
+            json!({"id":"chatcmpl-x","object":"chat.completion.chunk","created":5,"model":"qwen-plus",
+                "system_fingerprint":null,"choices":[{"index":0,"delta":{"role":"assistant","content":""},
+                "finish_reason":null,"logprobs":null}],"usage":null})
         );
-        assert!(ev[1].contains(r#""delta":{"content":"I am"},"finish_reason":null"#));
-        assert!(ev[3].contains(r#""delta":{"content":""},"finish_reason":"stop""#));
-        assert!(ev[4].starts_with(r#"data: {"choices":[],"object":"chat.completion.chunk","usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#));
-        assert_eq!(ev[5], "data: [DONE]\n\n");
+        assert_eq!(ev[1]["choices"][0]["delta"], json!({"content": "I am"}));
+        assert_eq!(ev[3]["choices"][0]["delta"], json!({"content": ""}));
+        assert_eq!(ev[3]["choices"][0]["finish_reason"], "stop");
+        assert_eq!(ev[4]["choices"], json!([]));
+        assert_eq!(
+            ev[4]["usage"],
+            json!({"prompt_tokens":1,"completion_tokens":2,"total_tokens":3})
+        );
+        assert_eq!(raw[5], "data: [DONE]\n\n");
     }
 
     #[test]
@@ -453,21 +399,26 @@ mod tests {
                     name: "get_current_weather".into(),
                     arguments: vec!["{\"location\":".into(), " \"Singapore\"}".into()],
                 }],
-                finish_reason: "tool_calls",
+                finish_reason: FinishOut::ToolCalls,
                 ..ChoiceOut::default()
             }],
             usage: UsageOut::default(),
         };
-        let ev = events(ChunkPlan::new(meta(), reply, false));
+        let (raw, ev) = events(ChunkPlan::new(meta(), reply, false));
         assert_eq!(ev.len(), 4);
-        assert!(ev[0].contains(r#""delta":{"content":null,"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_current_weather","arguments":"{\"location\":"}}]}"#), "{}", ev[0]);
-        assert!(ev[1].contains(r#""delta":{"content":null,"tool_calls":[{"index":0,"id":"","type":"function","function":{"arguments":" \"Singapore\"}"}}]}"#), "{}", ev[1]);
-        assert!(
-            ev[2].contains(r#""delta":{},"finish_reason":"tool_calls""#),
-            "{}",
-            ev[2]
+        assert_eq!(
+            ev[0]["choices"][0]["delta"],
+            json!({"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1",
+                "type":"function","function":{"name":"get_current_weather","arguments":"{\"location\":"}}]})
         );
-        assert_eq!(ev[3], "data: [DONE]\n\n");
+        assert_eq!(
+            ev[1]["choices"][0]["delta"],
+            json!({"content":null,"tool_calls":[{"index":0,"id":"","type":"function",
+                "function":{"arguments":" \"Singapore\"}"}}]})
+        );
+        assert_eq!(ev[2]["choices"][0]["delta"], json!({}));
+        assert_eq!(ev[2]["choices"][0]["finish_reason"], "tool_calls");
+        assert_eq!(raw[3], "data: [DONE]\n\n");
     }
 
     #[test]
@@ -476,34 +427,37 @@ mod tests {
             choices: vec![ChoiceOut {
                 reasoning: vec!["Hmm".into()],
                 content: vec!["Yes".into()],
-                finish_reason: "stop",
                 ..ChoiceOut::default()
             }],
             usage: UsageOut::default(),
         };
-        let ev = events(ChunkPlan::new(meta(), reply, false));
-        assert!(
-            ev[0].contains(r#""delta":{"content":null,"role":"assistant","reasoning_content":""}"#)
+        let (_, ev) = events(ChunkPlan::new(meta(), reply, false));
+        let delta = |i: usize| ev[i]["choices"][0]["delta"].clone();
+        assert_eq!(
+            delta(0),
+            json!({"role":"assistant","content":null,"reasoning_content":""})
         );
-        assert!(ev[1].contains(r#""delta":{"content":null,"reasoning_content":"Hmm"}"#));
-        assert!(ev[2].contains(r#""delta":{"content":"Yes","reasoning_content":null}"#));
-        assert!(ev[3]
-            .contains(r#""delta":{"content":"","reasoning_content":null},"finish_reason":"stop""#));
+        assert_eq!(delta(1), json!({"content":null,"reasoning_content":"Hmm"}));
+        assert_eq!(delta(2), json!({"content":"Yes","reasoning_content":null}));
+        assert_eq!(delta(3), json!({"content":"","reasoning_content":null}));
+        assert_eq!(ev[3]["choices"][0]["finish_reason"], "stop");
     }
 
     #[test]
     fn choices_interleave() {
         let choice = |text: &str| ChoiceOut {
             content: vec![text.into()],
-            finish_reason: "stop",
             ..ChoiceOut::default()
         };
         let reply = Reply {
             choices: vec![choice("a"), choice("b")],
             usage: UsageOut::default(),
         };
-        let ev = events(ChunkPlan::new(meta(), reply, false));
-        let indices: Vec<bool> = ev[..6].iter().map(|e| e.contains(r#""index":1"#)).collect();
-        assert_eq!(indices, [false, true, false, true, false, true]);
+        let (_, ev) = events(ChunkPlan::new(meta(), reply, false));
+        let indices: Vec<u64> = ev[..6]
+            .iter()
+            .map(|e| e["choices"][0]["index"].as_u64().unwrap())
+            .collect();
+        assert_eq!(indices, [0, 1, 0, 1, 0, 1]);
     }
 }

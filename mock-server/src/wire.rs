@@ -1,14 +1,16 @@
 //! The seam between the HTTP layer and the reply engine: what the engine reads from a request
-//! ([`ChatInput`]) and what it produces ([`Reply`]), and the rendering of a reply as a
-//! `chat.completion` body.
+//! ([`ChatInput`], a digest of chatwire's [`ChatRequest`]) and what it produces ([`Reply`]),
+//! and the rendering of a reply as a `chat.completion` with chatwire's [`ChatCompletion`].
 //!
-//! The engine never sees JSON: requests are parsed here into a small owned digest, and replies
-//! are turned into wire bytes here (and chunk by chunk in `stream.rs`).
+//! The engine never sees JSON: requests are digested here, and replies are turned into wire
+//! types here (and chunk by chunk in `stream.rs`).
 
-use serde::Serialize;
+use chatwire::types::{
+    ChatCompletion, ChatRequest, Choice, FinishReason, JsonStr, Maybe, Message, MessageContent,
+    RawJson, ResponseFormatType, ResponseMessage, Stop, Tool, ToolCall,
+    ToolChoice as WireToolChoice, Usage,
+};
 use serde_json::Value;
-
-use crate::errors::ApiError;
 
 /// The parts of a chat request the engine acts on.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +22,6 @@ pub(crate) struct ChatInput {
     pub(crate) n: u32,
     pub(crate) max_tokens: Option<u64>,
     pub(crate) stop: Vec<String>,
-    pub(crate) seed: Option<u64>,
     pub(crate) tools: Vec<InTool>,
     pub(crate) tool_choice: ToolChoice,
     pub(crate) parallel_tool_calls: bool,
@@ -70,97 +71,55 @@ pub(crate) enum ToolChoice {
 }
 
 impl ChatInput {
-    /// Reads the engine's digest out of a parsed request body.
-    ///
-    /// # Errors
-    ///
-    /// A 400 envelope naming the field when a field the engine needs has the wrong type.
-    pub(crate) fn from_json(body: &Value) -> Result<Self, ApiError> {
-        let obj = body.as_object().ok_or_else(|| {
-            ApiError::invalid_parameter("The request body must be a JSON object.", None)
-        })?;
-        let model = match obj.get("model") {
-            Some(Value::String(model)) => model.clone(),
-            _ => {
-                return Err(ApiError::invalid_parameter(
-                    "The field `model` is required and must be a string.",
-                    Some("model"),
-                ))
-            }
-        };
-        let messages = match obj.get("messages") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, m)| message(i, m))
-                .collect::<Result<Vec<_>, _>>()?,
-            _ => {
-                return Err(ApiError::invalid_parameter(
-                    "The field `messages` is required and must be an array.",
-                    Some("messages"),
-                ))
-            }
-        };
-        let stream = obj.get("stream").and_then(Value::as_bool).unwrap_or(false);
-        let include_usage = obj
-            .get("stream_options")
-            .and_then(|o| o.get("include_usage"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let n = obj
-            .get("n")
-            .and_then(Value::as_u64)
-            .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX));
-        let max_tokens = obj
-            .get("max_tokens")
-            .or_else(|| obj.get("max_completion_tokens"))
-            .and_then(Value::as_u64);
-        let stop = match obj.get("stop") {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect(),
+    /// Digests a parsed (and validated) request.
+    pub(crate) fn from_request(request: &ChatRequest<'_>) -> Self {
+        let text = |s: &JsonStr<'_>| s.to_cow().into_owned();
+        let stop = match request.stop.value() {
+            Some(Stop::Text(s)) => vec![text(s)],
+            Some(Stop::Texts(list)) => list.iter().map(text).collect(),
             _ => Vec::new(),
         };
-        let tools = match obj.get("tools") {
-            Some(Value::Array(items)) => items.iter().filter_map(tool).collect(),
-            _ => Vec::new(),
-        };
-        let tool_choice = match obj.get("tool_choice") {
-            Some(Value::String(s)) if s == "none" => ToolChoice::None,
-            Some(Value::String(s)) if s == "required" => ToolChoice::Required,
-            Some(Value::Object(choice)) => choice
-                .get("function")
-                .and_then(|f| f.get("name"))
-                .and_then(Value::as_str)
-                .map_or(ToolChoice::Auto, |name| ToolChoice::Named(name.to_owned())),
+        let tool_choice = match request.tool_choice.value() {
+            Some(WireToolChoice::None) => ToolChoice::None,
+            Some(WireToolChoice::Required) => ToolChoice::Required,
+            Some(named @ WireToolChoice::Named(_)) => named
+                .function_name()
+                .map_or(ToolChoice::Auto, |name| ToolChoice::Named(text(name))),
             _ => ToolChoice::Auto,
         };
-        let json_output = obj
-            .get("response_format")
-            .and_then(|f| f.get("type"))
-            .and_then(Value::as_str)
-            .is_some_and(|t| t == "json_object" || t == "json_schema");
-        Ok(ChatInput {
-            model,
-            messages,
-            stream,
-            include_usage,
-            n,
-            max_tokens,
+        let json_output = request
+            .response_format
+            .value()
+            .and_then(|f| f.kind.value())
+            .is_some_and(|kind| {
+                matches!(
+                    kind,
+                    ResponseFormatType::JsonObject | ResponseFormatType::JsonSchema
+                )
+            });
+        let max_completion_tokens = request
+            .extra
+            .get("max_completion_tokens")
+            .and_then(|raw| raw.parse::<u64>().ok());
+        let positive = |v: Option<&i64>| v.and_then(|v| u64::try_from(*v).ok());
+        ChatInput {
+            model: request.model.value().map(text).unwrap_or_default(),
+            messages: request.messages().iter().map(message).collect(),
+            stream: request.is_stream(),
+            include_usage: request.include_usage(),
+            n: request
+                .n
+                .value()
+                .map_or(1, |n| u32::try_from(*n).unwrap_or(1).max(1)),
+            max_tokens: positive(request.max_tokens.value()).or(max_completion_tokens),
             stop,
-            seed: obj.get("seed").and_then(Value::as_u64),
-            tools,
+            tools: request.tools().iter().filter_map(tool).collect(),
             tool_choice,
-            parallel_tool_calls: obj
-                .get("parallel_tool_calls")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            enable_thinking: obj.get("enable_thinking").and_then(Value::as_bool),
-            thinking_budget: obj.get("thinking_budget").and_then(Value::as_u64),
+            parallel_tool_calls: request.parallel_tool_calls.value() == Some(&true),
+            enable_thinking: request.enable_thinking.value().copied(),
+            thinking_budget: positive(request.thinking_budget.value()),
             json_output,
-        })
+        }
     }
 
     /// The content of the last user message, or `""`.
@@ -173,77 +132,63 @@ impl ChatInput {
     }
 }
 
-/// Reads message `index`.
-fn message(index: usize, value: &Value) -> Result<InMessage, ApiError> {
-    let param = format!("messages[{index}]");
-    let obj = value.as_object().ok_or_else(|| {
-        ApiError::invalid_parameter(format!("`{param}` must be an object."), Some(&param))
-    })?;
-    let role = obj
-        .get("role")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::invalid_parameter(
-                format!("`{param}.role` is required and must be a string."),
-                Some(&format!("{param}.role")),
-            )
-        })?
-        .to_owned();
-    let tool_calls = obj
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .map(|calls| {
-            calls
-                .iter()
-                .map(|call| InToolCall {
-                    id: str_at(call, &["id"]).to_owned(),
-                    name: str_at(call, &["function", "name"]).to_owned(),
-                    arguments: str_at(call, &["function", "arguments"]).to_owned(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(InMessage {
-        role,
-        content: obj.get("content").map(text_of).unwrap_or_default(),
-        name: obj.get("name").and_then(Value::as_str).map(str::to_owned),
-        tool_call_id: obj
-            .get("tool_call_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        tool_calls,
-    })
-}
-
-/// The text of a `content` value: a string, or the `text` of each part of an array.
-fn text_of(content: &Value) -> String {
-    match content {
-        Value::String(s) => s.clone(),
-        Value::Array(parts) => parts
-            .iter()
-            .filter_map(|p| p.get("text").and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join(""),
-        _ => String::new(),
+/// Digests one message.
+fn message(m: &Message<'_>) -> InMessage {
+    let text = |s: &JsonStr<'_>| s.to_cow().into_owned();
+    let mut content = String::new();
+    if let Some(c) = m.content.value() {
+        c.text_into(&mut content);
+    }
+    InMessage {
+        role: m
+            .role()
+            .map(|r| r.as_str().into_owned())
+            .unwrap_or_default(),
+        content,
+        name: m.name.value().map(text),
+        tool_call_id: m.tool_call_id.value().map(text),
+        tool_calls: m
+            .tool_calls
+            .value()
+            .map(|calls| {
+                calls
+                    .iter()
+                    .map(|call| {
+                        let function = call.function.value();
+                        InToolCall {
+                            id: call.id.value().map(text).unwrap_or_default(),
+                            name: function
+                                .and_then(|f| f.name.value())
+                                .map(text)
+                                .unwrap_or_default(),
+                            arguments: function
+                                .and_then(|f| f.arguments.value())
+                                .map(text)
+                                .unwrap_or_default(),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
-/// Reads one function tool; other tool types are ignored.
-fn tool(value: &Value) -> Option<InTool> {
-    let function = value.get("function")?;
+/// Digests one function tool; other tool types are ignored.
+fn tool(t: &Tool<'_>) -> Option<InTool> {
+    let function = t.function.value()?;
     Some(InTool {
-        name: function.get("name")?.as_str()?.to_owned(),
-        description: str_at(function, &["description"]).to_owned(),
-        parameters: function.get("parameters").cloned().unwrap_or(Value::Null),
+        name: function.name.value()?.to_cow().into_owned(),
+        description: function
+            .description
+            .value()
+            .map(|d| d.to_cow().into_owned())
+            .unwrap_or_default(),
+        parameters: function
+            .parameters
+            .value()
+            .and_then(|p| p.parse::<Value>().ok())
+            .unwrap_or(Value::Null),
     })
-}
-
-/// The string at `path` inside `value`, or `""`.
-fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
-    path.iter()
-        .try_fold(value, |v, key| v.get(key))
-        .and_then(Value::as_str)
-        .unwrap_or("")
 }
 
 /// What the engine answers: one entry per choice, and the usage of them all.
@@ -262,8 +207,20 @@ pub(crate) struct ChoiceOut {
     pub(crate) content: Vec<String>,
     /// Tool calls, empty for a text answer.
     pub(crate) tool_calls: Vec<CallOut>,
-    /// `stop`, `length` or `tool_calls`.
-    pub(crate) finish_reason: &'static str,
+    /// Why the choice ended.
+    pub(crate) finish_reason: FinishOut,
+}
+
+/// Why a choice ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum FinishOut {
+    /// The text ended, or a stop string was reached.
+    #[default]
+    Stop,
+    /// `max_tokens` was reached.
+    Length,
+    /// The model called tools.
+    ToolCalls,
 }
 
 impl ChoiceOut {
@@ -299,135 +256,79 @@ pub(crate) struct Meta {
     pub(crate) model: String,
 }
 
-/// The `usage` object on the wire.
-#[derive(Serialize)]
-pub(crate) struct UsageWire {
-    prompt_tokens: u64,
-    completion_tokens: u64,
-    total_tokens: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    completion_tokens_details: Option<ReasoningTokens>,
-}
-
-#[derive(Serialize)]
-struct ReasoningTokens {
-    reasoning_tokens: u64,
-}
-
-impl From<UsageOut> for UsageWire {
-    fn from(usage: UsageOut) -> Self {
-        UsageWire {
-            prompt_tokens: usage.prompt,
-            completion_tokens: usage.completion,
-            total_tokens: usage.prompt + usage.completion,
-            completion_tokens_details: usage
-                .reasoning
-                .map(|reasoning_tokens| ReasoningTokens { reasoning_tokens }),
+impl UsageOut {
+    /// The `usage` object on the wire.
+    pub(crate) fn to_wire(self) -> Usage<'static> {
+        let usage = Usage::new(self.prompt, self.completion);
+        match self.reasoning {
+            Some(reasoning) => usage.with_reasoning_tokens(reasoning),
+            None => usage,
         }
     }
 }
 
-/// A `chat.completion` body, keys in the order the seed's HTTP sample shows.
-#[derive(Serialize)]
-struct CompletionWire<'a> {
-    choices: Vec<ChoiceWire<'a>>,
-    object: &'static str,
-    usage: UsageWire,
-    created: u64,
-    system_fingerprint: Option<&'a str>,
-    model: &'a str,
-    id: &'a str,
-}
-
-#[derive(Serialize)]
-struct ChoiceWire<'a> {
-    message: MessageWire<'a>,
-    finish_reason: &'a str,
-    index: usize,
-    logprobs: Option<()>,
-}
-
-#[derive(Serialize)]
-struct MessageWire<'a> {
-    role: &'static str,
-    content: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasoning_content: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_calls: Vec<ToolCallWire<'a>>,
-}
-
-#[derive(Serialize)]
-struct ToolCallWire<'a> {
-    function: FunctionWire<'a>,
-    id: &'a str,
-    index: usize,
-    #[serde(rename = "type")]
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct FunctionWire<'a> {
-    arguments: String,
-    name: &'a str,
+impl FinishOut {
+    /// The wire value.
+    pub(crate) fn to_wire(self) -> FinishReason<'static> {
+        match self {
+            FinishOut::Stop => FinishReason::Stop,
+            FinishOut::Length => FinishReason::Length,
+            FinishOut::ToolCalls => FinishReason::ToolCalls,
+        }
+    }
 }
 
 /// Renders a non-streaming `chat.completion` body.
 pub(crate) fn completion_body(meta: &Meta, reply: &Reply) -> Vec<u8> {
-    let body = CompletionWire {
-        choices: reply
-            .choices
-            .iter()
-            .enumerate()
-            .map(|(index, choice)| ChoiceWire {
-                message: MessageWire {
-                    role: "assistant",
-                    content: choice.content.concat(),
-                    reasoning_content: choice.reasoning_text(),
-                    tool_calls: choice
-                        .tool_calls
-                        .iter()
-                        .enumerate()
-                        .map(|(index, call)| ToolCallWire {
-                            function: FunctionWire {
-                                arguments: call.arguments.concat(),
-                                name: &call.name,
-                            },
-                            id: &call.id,
-                            index,
-                            kind: "function",
-                        })
-                        .collect(),
-                },
-                finish_reason: choice.finish_reason,
-                index,
-                logprobs: None,
-            })
-            .collect(),
-        object: "chat.completion",
-        usage: reply.usage.into(),
-        created: meta.created,
-        system_fingerprint: None,
-        model: &meta.model,
-        id: &meta.id,
-    };
-    to_json(&body)
-}
-
-/// Serializes a value made only of strings, numbers, options and vectors.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    // Invariant: the wire structs hold no maps with non-string keys and no floats, the only
-    // things serde_json can refuse; an empty object stands in if that ever changes.
-    serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec())
+    let mut completion = ChatCompletion::new(meta.id.clone(), meta.model.clone(), meta.created)
+        .with_usage(reply.usage.to_wire());
+    completion.system_fingerprint = Maybe::Null;
+    for (index, choice) in (0u32..).zip(&reply.choices) {
+        let mut message = if choice.tool_calls.is_empty() {
+            ResponseMessage::assistant(choice.content.concat())
+        } else {
+            let calls = (0u32..)
+                .zip(&choice.tool_calls)
+                .map(|(position, call)| {
+                    let mut wire = ToolCall::function(
+                        call.id.clone(),
+                        call.name.clone(),
+                        call.arguments.concat(),
+                    );
+                    // DashScope numbers the calls of a message, as in a stream. (A number always
+                    // serializes.)
+                    if let Ok(index) = RawJson::from_value(&position) {
+                        wire.extra.push("index", index);
+                    }
+                    wire
+                })
+                .collect();
+            let mut message = ResponseMessage::from_tool_calls(calls);
+            message.content = Maybe::Value(MessageContent::text(String::new()));
+            message
+        };
+        if let Some(reasoning) = choice.reasoning_text() {
+            message = message.with_reasoning_content(reasoning);
+        }
+        let mut wire =
+            Choice::new(index, message).with_finish_reason(choice.finish_reason.to_wire());
+        wire.logprobs = Maybe::Null;
+        completion = completion.with_choice(wire);
+    }
+    completion.to_json().into_bytes()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn input(body: &str) -> ChatInput {
+        ChatInput::from_request(&ChatRequest::from_json(body).unwrap())
+    }
+
     #[test]
     fn reads_the_seed_tool_request() {
-        let body: Value = serde_json::from_str(
+        let input = input(
             r#"{"model":"qwen-plus","messages":[
                 {"role":"user","content":"How is the weather in Singapore?"},
                 {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function",
@@ -435,13 +336,16 @@ mod tests {
                 {"role":"tool","name":"get_current_weather","content":"It is rainy."}],
               "tools":[{"type":"function","function":{"name":"get_current_weather",
                   "description":"Weather","parameters":{}}}],
-              "stream":true,"stream_options":{"include_usage":true},"stop":["x","y"],"n":2}"#,
-        )
-        .unwrap();
-        let input = ChatInput::from_json(&body).unwrap();
+              "stream":true,"stream_options":{"include_usage":true},"stop":["x","y"],"n":2,
+              "max_completion_tokens":9,"tool_choice":{"type":"function","function":{"name":"f"}}}"#,
+        );
         assert_eq!(input.model, "qwen-plus");
         assert_eq!(input.messages.len(), 3);
         assert_eq!(input.messages[1].tool_calls[0].name, "get_current_weather");
+        assert_eq!(
+            input.messages[1].tool_calls[0].arguments,
+            r#"{"location":"Singapore"}"#
+        );
         assert_eq!(
             input.messages[2].name.as_deref(),
             Some("get_current_weather")
@@ -450,26 +354,17 @@ mod tests {
         assert!(input.stream && input.include_usage);
         assert_eq!(input.stop, ["x", "y"]);
         assert_eq!(input.n, 2);
+        assert_eq!(input.max_tokens, Some(9));
+        assert_eq!(input.tool_choice, ToolChoice::Named("f".into()));
         assert_eq!(input.last_user_text(), "How is the weather in Singapore?");
     }
 
     #[test]
     fn content_parts_are_joined() {
-        let body: Value = serde_json::from_str(
-            r#"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            ChatInput::from_json(&body).unwrap().messages[0].content,
-            "ab"
+        let input = input(
+            r#"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b\u0021"}]}]}"#,
         );
-    }
-
-    #[test]
-    fn missing_model_names_the_param() {
-        let body: Value = serde_json::from_str(r#"{"messages":[]}"#).unwrap();
-        let err = ChatInput::from_json(&body).unwrap_err();
-        assert_eq!(err.param(), Some("model"));
+        assert_eq!(input.messages[0].content, "ab!");
     }
 
     #[test]
@@ -477,7 +372,6 @@ mod tests {
         let reply = Reply {
             choices: vec![ChoiceOut {
                 content: vec!["Hi".into(), " there".into()],
-                finish_reason: "stop",
                 ..ChoiceOut::default()
             }],
             usage: UsageOut {
@@ -491,10 +385,42 @@ mod tests {
             created: 7,
             model: "qwen-plus".into(),
         };
-        let body = String::from_utf8(completion_body(&meta, &reply)).unwrap();
+        let body: Value = serde_json::from_slice(&completion_body(&meta, &reply)).unwrap();
         assert_eq!(
             body,
-            r#"{"choices":[{"message":{"role":"assistant","content":"Hi there"},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion","usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5},"created":7,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-1"}"#
+            serde_json::json!({"choices":[{"message":{"role":"assistant","content":"Hi there"},
+                "finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion",
+                "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5},"created":7,
+                "system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-1"})
         );
+    }
+
+    #[test]
+    fn tool_calls_are_numbered_and_content_is_empty() {
+        let reply = Reply {
+            choices: vec![ChoiceOut {
+                tool_calls: vec![CallOut {
+                    id: "call_1".into(),
+                    name: "f".into(),
+                    arguments: vec!["{".into(), "}".into()],
+                }],
+                finish_reason: FinishOut::ToolCalls,
+                ..ChoiceOut::default()
+            }],
+            usage: UsageOut::default(),
+        };
+        let meta = Meta {
+            id: "x".into(),
+            created: 1,
+            model: "qwen-plus".into(),
+        };
+        let body: Value = serde_json::from_slice(&completion_body(&meta, &reply)).unwrap();
+        let message = &body["choices"][0]["message"];
+        assert_eq!(message["content"], "");
+        assert_eq!(
+            message["tool_calls"][0],
+            serde_json::json!({"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"},"index":0})
+        );
+        assert_eq!(body["choices"][0]["finish_reason"], "tool_calls");
     }
 }

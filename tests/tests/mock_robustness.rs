@@ -46,7 +46,7 @@ async fn the_client_sees_the_first_chunk_before_the_last_is_produced() {
     let first = String::from_utf8(first.to_vec()).unwrap();
     assert!(first.starts_with("data: {"), "{first}");
     assert!(
-        first.contains(r#""delta":{"content":"","role":"assistant"}"#),
+        first.contains(r#""delta":{"role":"assistant","content":""}"#),
         "{first}"
     );
     assert_eq!(gate.available_permits(), 0);
