@@ -30,6 +30,13 @@ pub(crate) struct Cli {
 enum Command {
     /// Serve the mock API (the default when no subcommand is given).
     Serve(ServeArgs),
+    /// Decode a captured SSE stream: print one JSON object with its events, chunks, whether
+    /// it ended with [DONE], an in-stream error, and the accumulated completion. Exit 0 when
+    /// decoded, 1 on malformed input.
+    Decode {
+        /// The stream file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
     /// Check a chat-completion request body: print `ok` and exit 0, or print the error
     /// envelope the server would send and exit 1.
     Validate {
@@ -73,6 +80,7 @@ impl Cli {
         match self.command {
             None => serve(self.serve),
             Some(Command::Serve(args)) => serve(args),
+            Some(Command::Decode { file }) => decode(file),
             Some(Command::Validate { file }) => validate(file),
         }
     }
@@ -178,6 +186,33 @@ async fn shutdown_signal() {
         () = term => {}
     }
     tracing::info!("shutting down");
+}
+
+/// `decode [FILE|-]`.
+fn decode(file: Option<PathBuf>) -> ExitCode {
+    let input = match read_input(file.as_ref()) {
+        Ok(input) => input,
+        Err(message) => {
+            eprintln!("chatwire-mock decode: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match chatwire_mock::decode_stream(&input) {
+        Ok(decoded) => {
+            println!("{}", decoded.json());
+            if decoded.discarded_bytes() > 0 {
+                eprintln!(
+                    "chatwire-mock decode: the input ends inside an event; its last {} bytes were discarded",
+                    decoded.discarded_bytes()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("chatwire-mock decode: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `validate [FILE|-]`.

@@ -39,6 +39,7 @@
 
 mod auth;
 mod config;
+mod decode;
 mod engine;
 mod errors;
 mod fixtures;
@@ -53,6 +54,7 @@ mod validation;
 mod wire;
 
 pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT};
+pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;
 

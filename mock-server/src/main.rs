@@ -1,4 +1,5 @@
-//! `chatwire-mock`: serve the mock API (default), or check a request body (`validate`).
+//! `chatwire-mock`: serve the mock API (default), decode a captured stream (`decode`), or check
+//! a request body (`validate`).
 
 use std::process::ExitCode;
 

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use chatwire::types::ChatRequest;
+use chatwire::types::{ChatRequest, Maybe};
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
@@ -171,7 +171,7 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
 pub(crate) struct Admitted {
     pub(crate) input: ChatInput,
     pub(crate) reply: Reply,
-    /// The request's key: seeds the ids, `created` and generated text.
+    /// The request's key: seeds the ids and `created`.
     pub(crate) key: u64,
     pub(crate) rid: String,
 }
@@ -208,7 +208,16 @@ pub(crate) fn admit(
         return Err(Box::new((e, rid)));
     }
     let input = ChatInput::from_request(&request);
-    match engine::respond(&input, info, fixtures, key) {
+    // The reply's text depends on what was asked, not on how it is delivered: the same
+    // question streamed or not gets the same answer.
+    let mut asked = request.clone();
+    asked.stream = Maybe::Absent;
+    asked.stream_options = Maybe::Absent;
+    let text_key = hash_parts(&[
+        &request.seed.value().copied().unwrap_or(seed).to_le_bytes(),
+        asked.to_json().as_bytes(),
+    ]);
+    match engine::respond(&input, info, fixtures, text_key) {
         Ok(reply) => Ok(Admitted {
             input,
             reply,

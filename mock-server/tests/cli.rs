@@ -158,3 +158,106 @@ fn serve_prints_the_banner_answers_and_stops_on_sigterm() {
     let (status, _) = wait(child);
     assert!(status.success(), "{status:?}");
 }
+
+/// Runs `chatwire-mock decode` with `args`, feeding `stdin`.
+fn decode(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .arg("decode")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let (status, mut child) = wait(child);
+    let mut out = String::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (status.code().unwrap_or(-1), out, err)
+}
+
+/// The seed's streamed answer, as the seed's curl sample frames it (ids shortened).
+const SEED_STREAM: &str = concat!(
+    "data: {\"choices\":[{\"delta\":{\"content\":\"\",\"role\":\"assistant\"},\"index\":0,\"logprobs\":null,\"finish_reason\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1715931028,\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3bb0\"}\n\n",
+    "data: {\"choices\":[{\"finish_reason\":null,\"delta\":{\"content\":\"I am\"},\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1715931028,\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3bb0\"}\n\n",
+    "data: {\"choices\":[{\"delta\":{\"content\":\" a large-scale\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1715931028,\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3bb0\"}\n\n",
+    "data: {\"choices\":[{\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1715931028,\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3bb0\"}\n\n",
+    "data: [DONE]\n\n",
+);
+
+#[test]
+fn decode_prints_one_report() {
+    for args in [&[][..], &["-"][..]] {
+        let (code, out, err) = decode(args, SEED_STREAM.as_bytes());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.lines().count(), 1);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["done"], true);
+        assert_eq!(report["error"], serde_json::Value::Null);
+        assert_eq!(report["events"].as_array().unwrap().len(), 5);
+        assert_eq!(report["events"][4]["data"], "[DONE]");
+        assert_eq!(report["chunks"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            report["chunks"][1]["choices"][0]["delta"]["content"],
+            "I am"
+        );
+        let completion = &report["completion"];
+        assert_eq!(completion["id"], "chatcmpl-3bb0");
+        assert_eq!(completion["object"], "chat.completion");
+        assert_eq!(completion["created"], 1715931028);
+        assert_eq!(completion["model"], "qwen-plus");
+        assert_eq!(
+            completion["choices"][0],
+            serde_json::json!({"index":0,"message":{"role":"assistant","content":"I am a large-scale"},"finish_reason":"stop"})
+        );
+        assert_eq!(completion["usage"], serde_json::Value::Null);
+    }
+}
+
+#[test]
+fn decode_reports_an_in_stream_error_and_exits_0() {
+    let stream = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n\
+                  data: {\"error\":{\"message\":\"Output data may contain inappropriate content.\",\"type\":\"data_inspection_failed\",\"param\":null,\"code\":\"data_inspection_failed\"},\"request_id\":\"r1\"}\n\n";
+    let (code, out, _) = decode(&[], stream.as_bytes());
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["done"], false);
+    assert_eq!(report["error"]["code"], "data_inspection_failed");
+    assert_eq!(
+        report["completion"]["choices"][0]["message"]["content"],
+        "Hi"
+    );
+}
+
+#[test]
+fn decode_fails_on_malformed_input_and_usage_errors() {
+    let (code, out, err) = decode(&[], b"data: {\"choices\": [oops\n\n");
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("event 0 is not a chat.completion.chunk"),
+        "{err}"
+    );
+    let (code, _, err) = decode(&["/no/such/stream.sse"], b"");
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read /no/such/stream.sse"), "{err}");
+    let (code, _, _) = decode(&["a", "b"], b"");
+    assert_eq!(code, 2);
+    // A stream cut inside an event still decodes; the loss is reported on stderr.
+    let (code, out, err) = decode(&[], b"data: [DONE]\n\ndata: {\"id\"");
+    assert_eq!(code, 0);
+    assert!(out.contains("\"done\":true"));
+    assert!(err.contains("discarded"), "{err}");
+}
