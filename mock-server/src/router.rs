@@ -323,6 +323,67 @@ mod tests {
         assert_eq!(Route::of("/"), None);
     }
 
+    /// Request bodies that reach every part of the engine.
+    const BODIES: &[&str] = &[
+        r#"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Who are you?"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":3,"stop":["Qwen"]}"#,
+        r#"{"model":"qwen-plus","n":4,"enable_thinking":true,"stream":true,"thinking_budget":2,"messages":[{"role":"user","content":[{"type":"text","text":"ünïcödé — 漢字 🎉 \u00e9"}]}],"response_format":{"type":"json_object"}}"#,
+        r#"{"model":"qwen3-235b-a22b-thinking-2507","stream":true,"parallel_tool_calls":true,"tools":[{"type":"function","function":{"name":"get_current_weather","parameters":{"type":"object","properties":{"location":{"type":"string"},"unit":{"type":"string","enum":["c","f"]},"days":{"type":"integer"}},"required":["days"]}}},{"type":"function","function":{"name":"get_current_time","parameters":{}}}],"messages":[{"role":"user","content":"What time is it, and the weather in San Francisco?"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"get_current_time","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"Noon"}]}"#,
+        r#"{"model":"qwen-max","tool_choice":"required","tools":[{"type":"function","function":{"name":"x","parameters":{"properties":{"q":{"type":"string"}}}}}],"messages":[{"role":"user","content":""}]}"#,
+    ];
+
+    /// Every prefix and many single-byte changes of the bodies above go through the whole
+    /// pipeline (checks, engine, both renderings) without a panic, and every answer is JSON.
+    #[test]
+    fn no_request_body_panics() {
+        let fixtures = Fixtures::builtin();
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for body in BODIES {
+            let bytes = body.as_bytes();
+            inputs.push(bytes.to_vec());
+            inputs.extend((0..bytes.len()).map(|end| bytes[..end].to_vec()));
+            for (i, replacement) in (0..bytes.len()).step_by(3).zip(
+                [b'{', b'"', b'1', b']', 0xff, b'-', b'n', b' ']
+                    .iter()
+                    .cycle(),
+            ) {
+                let mut mutated = bytes.to_vec();
+                mutated[i] = *replacement;
+                inputs.push(mutated);
+            }
+        }
+        for body in BODIES {
+            assert!(admit(body.as_bytes(), 7, &fixtures).is_ok(), "{body}");
+        }
+        let mut served = 0;
+        for input in &inputs {
+            match admit(input, 7, &fixtures) {
+                Ok(admitted) => {
+                    served += 1;
+                    let meta = Meta {
+                        id: format!("chatcmpl-{}", admitted.rid),
+                        created: 1,
+                        model: admitted.input.model.clone(),
+                    };
+                    let body = completion_body(&meta, &admitted.reply);
+                    assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok());
+                    for event in ChunkPlan::new(meta, admitted.reply, true) {
+                        let text = std::str::from_utf8(&event).unwrap();
+                        let data = text.strip_prefix("data: ").unwrap().trim_end();
+                        assert!(
+                            data == "[DONE]"
+                                || serde_json::from_str::<serde_json::Value>(data).is_ok()
+                        );
+                    }
+                }
+                Err(rejected) => {
+                    let body = rejected.0.body(&rejected.1);
+                    assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok());
+                }
+            }
+        }
+        assert!(served >= BODIES.len(), "{served}");
+    }
+
     #[test]
     fn the_model_list_has_the_seed_models() {
         let list = model_list();
