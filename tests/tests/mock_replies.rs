@@ -314,3 +314,54 @@ async fn thinking_without_a_stream_is_dashscope_s_400() {
     .await;
     assert_eq!(off.status, 200);
 }
+
+#[tokio::test]
+async fn fixtures_from_a_directory_replay_first() {
+    let dir = std::env::temp_dir().join(format!("chatwire-mock-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("ping.json"),
+        r#"{"name":"ping","model":"qwen-plus","messages":[{"role":"user","content":"ping"}],"pieces":["po","ng!"]}"#,
+    )
+    .unwrap();
+    let server = MockServer::builder()
+        .fixtures_dir(&dir)
+        .start()
+        .await
+        .unwrap();
+    let ping = r#"{"model":"qwen-plus","messages":[{"role":"user","content":"ping"}]"#;
+    let body = chat(&server.base_url(), &format!("{ping}}}")).await.json();
+    assert_eq!(body["choices"][0]["message"]["content"], "pong!");
+    let stream = chat(&server.base_url(), &format!(r#"{ping},"stream":true}}"#)).await;
+    let pieces: Vec<String> = chunks(&stream.sse_data())
+        .iter()
+        .filter_map(|c| {
+            c["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert_eq!(pieces, ["po", "ng!"]);
+    // The built-in seed fixture still answers.
+    let seed = chat(&server.base_url(), &seed_request("")).await.json();
+    assert_eq!(seed["choices"][0]["message"]["content"], SEED_ANSWER);
+    // Another model does not match the fixture.
+    let other = chat(
+        &server.base_url(),
+        r#"{"model":"qwen-max","messages":[{"role":"user","content":"ping"}]}"#,
+    )
+    .await
+    .json();
+    assert_ne!(other["choices"][0]["message"]["content"], "pong!");
+    // A broken fixture file stops the server from starting, naming the file.
+    std::fs::write(dir.join("broken.json"), "{").unwrap();
+    let err = MockServer::builder()
+        .fixtures_dir(&dir)
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), chatwire_mock::StartErrorKind::Fixtures);
+    assert!(err.to_string().contains("broken.json"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
