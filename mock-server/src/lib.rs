@@ -35,6 +35,8 @@
 //!   bytes. The seed's "Who are you?" conversation replays the seed's answer.
 //! - Replay fixtures (`--fixtures DIR`) are JSON files matched on the exact conversation; see
 //!   the README.
+//! - [`decode_stream`] (the `decode` subcommand) reads a captured stream back: its events,
+//!   chunks, `[DONE]`, an in-stream error and the accumulated completion.
 #![deny(missing_docs)]
 
 mod auth;
