@@ -16,6 +16,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod accumulate;
 pub mod sse;
+pub mod stream;
 pub mod types;
 pub mod validate;

@@ -166,6 +166,26 @@ impl Decoder {
         Ok(self.st.item(out))
     }
 
+    /// [`next_item`](Self::next_item), passing over the items for which `skip` returns
+    /// `true`, and giving with each item the stream offset at which the decoder began reading
+    /// it (its first line, or a blank line or ignored line before it).
+    ///
+    /// For a layer above that drops some items: the borrow checker cannot see that a loop
+    /// calling `next_item` again after dropping an item is sound, so the loop lives here.
+    pub(crate) fn next_item_at(
+        &mut self,
+        mut skip: impl FnMut(&Item<'_>) -> bool,
+    ) -> Result<Option<(u64, Item<'_>)>, Error> {
+        loop {
+            let start = self.total_consumed();
+            let out = self.st.advance(&self.buf, true)?;
+            if self.st.item(out).is_some_and(|item| skip(&item)) {
+                continue;
+            }
+            return Ok(self.st.item(out).map(|item| (start, item)));
+        }
+    }
+
     /// Ends the input: reports whether it ended cleanly, and readies the decoder for the next
     /// stream (a reconnection).
     ///

@@ -15,6 +15,7 @@ use super::finish::{Discarded, Finish};
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What [`State::advance`] found in the buffer.
+#[derive(Clone, Copy)]
 pub(super) enum Out<'b> {
     /// No further complete event or comment in the buffer.
     NeedMore,
@@ -29,6 +30,7 @@ pub(super) enum Out<'b> {
 }
 
 /// Text borrowed from the input buffer, or held in the matching scratch buffer of [`State`].
+#[derive(Clone, Copy)]
 pub(super) enum Text<'b> {
     Borrowed(&'b str),
     Scratch,
