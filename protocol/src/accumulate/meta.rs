@@ -18,13 +18,14 @@ pub(super) struct Meta {
     model: Sticky,
     system_fingerprint: Sticky,
     created: Option<u64>,
-    service_tier: Option<ServiceTier<'static>>,
+    service_tier: Maybe<ServiceTier<'static>>,
     usage: Option<Usage<'static>>,
     extra: Extra<'static>,
 }
 
 /// A string field taken from the first chunk where it is non-empty; failing that, an empty
-/// string when one was sent, else `null` when one was sent, else absent.
+/// string when one was sent, else `null` when one was sent, else absent (`service_tier`
+/// follows the same rule).
 #[derive(Debug, Clone, Default)]
 enum Sticky {
     #[default]
@@ -97,14 +98,12 @@ impl Meta {
                 self.created = Some(created);
             }
         }
-        if let Some(tier) = chunk.service_tier.value() {
-            if self
-                .service_tier
-                .as_ref()
-                .is_none_or(|current| current.eq_str(""))
-            {
-                self.service_tier = Some(tier.clone().into_owned());
-            }
+        match (&self.service_tier, &chunk.service_tier) {
+            (Maybe::Value(current), _) if !current.eq_str("") => {}
+            (Maybe::Value(_), Maybe::Value(tier)) if tier.eq_str("") => {}
+            (_, Maybe::Value(tier)) => self.service_tier = Maybe::Value(tier.clone().into_owned()),
+            (Maybe::Absent, Maybe::Null) => self.service_tier = Maybe::Null,
+            _ => {}
         }
         if let Some(usage) = chunk.usage.value() {
             if self.usage.as_ref() != Some(usage) {
@@ -129,7 +128,7 @@ impl Meta {
             model: self.model.to_field(),
             system_fingerprint: self.system_fingerprint.to_field(),
             created: Maybe::from_option(self.created),
-            service_tier: Maybe::from_option(self.service_tier.clone()),
+            service_tier: self.service_tier.clone(),
             usage: Maybe::from_option(self.usage.clone()),
             extra: self.extra.clone(),
         }
@@ -142,7 +141,7 @@ impl Meta {
             model: self.model.into_field(),
             system_fingerprint: self.system_fingerprint.into_field(),
             created: Maybe::from_option(self.created),
-            service_tier: Maybe::from_option(self.service_tier),
+            service_tier: self.service_tier,
             usage: Maybe::from_option(self.usage),
             extra: self.extra,
         }
