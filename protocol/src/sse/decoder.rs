@@ -8,7 +8,7 @@ use super::event::{Event, Item};
 use super::finish::Finish;
 #[cfg(test)]
 use super::parser::Stats;
-use super::parser::{non_empty, State};
+use super::parser::{non_empty, Out, State};
 
 /// Spare room the input buffer may keep beyond `max_line_length` + twice the current chunk,
 /// so that a stream of similar chunks reaches a stable capacity and stops allocating.
@@ -167,8 +167,8 @@ impl Decoder {
     }
 
     /// [`next_item`](Self::next_item), passing over the items for which `skip` returns
-    /// `true`, and giving with each item the stream offset at which the decoder began reading
-    /// it (its first line, or a blank line or ignored line before it).
+    /// `true`, and giving with each event the stream offset of its first field line (with a
+    /// comment, the offset where the decoder began reading).
     ///
     /// For a layer above that drops some items: the borrow checker cannot see that a loop
     /// calling `next_item` again after dropping an item is sound, so the loop lives here.
@@ -182,6 +182,10 @@ impl Decoder {
             if self.st.item(out).is_some_and(|item| skip(&item)) {
                 continue;
             }
+            let start = match out {
+                Out::Event { .. } => self.st.dispatched_start,
+                Out::Comment(_) | Out::NeedMore => start,
+            };
             return Ok(self.st.item(out).map(|item| (start, item)));
         }
     }

@@ -1,8 +1,13 @@
 //! [`ChunkDecoder`]: SSE bytes in, typed chat-completion items out.
 
+use serde::de::IgnoredAny;
+
 use crate::accumulate::Accumulator;
 use crate::sse::{self, Event, Item};
-use crate::types::{ApiError, ChatCompletionChunk, ErrorEnvelope, JsonStr, Maybe, ObjectKind};
+use crate::types::parse_error::parse_str;
+use crate::types::{
+    ApiError, ChatCompletionChunk, ErrorEnvelope, JsonStr, Maybe, ObjectKind, ParseErrorKind,
+};
 
 use super::end::StreamEnd;
 use super::error::StreamError;
@@ -225,14 +230,18 @@ impl State {
                 Ok(StreamItem::Chunk(chunk))
             }
             Ok(_) => Ok(StreamItem::Other(event)),
-            Err(err)
-                if err.kind() == crate::types::ParseErrorKind::Data
-                    && !data.trim_start().starts_with('{') =>
-            {
-                // JSON, but not an object: not a chunk, and nothing malformed either.
-                Ok(StreamItem::Other(event))
+            Err(err) if err.kind() != ParseErrorKind::Data => {
+                Err(StreamError::json(err, index, offset, data))
             }
-            Err(err) => Err(StreamError::json(err, index, offset, data)),
+            // Not a chunk: malformed JSON, a JSON object of another shape, or another JSON
+            // value (not malformed, and not ours).
+            Err(err) => match parse_str::<IgnoredAny>(data, "JSON value") {
+                Err(syntax) => Err(StreamError::json(syntax, index, offset, data)),
+                Ok(_) if data.trim_start().starts_with('{') => {
+                    Err(StreamError::json(err, index, offset, data))
+                }
+                Ok(_) => Ok(StreamItem::Other(event)),
+            },
         }
     }
 }

@@ -132,8 +132,8 @@ impl StreamError {
         self.0.event
     }
 
-    /// The stream offset of the event: where the decoder began reading its lines (a blank
-    /// or ignored line just before it included); for an SSE error, the offset the SSE layer
+    /// The stream offset of the event: where its first field line starts (counting every
+    /// byte fed since the start of the stream); for an SSE error, the offset the SSE layer
     /// reports (see [`sse::Error::offset`]).
     pub fn offset(&self) -> u64 {
         self.0.offset
