@@ -133,6 +133,11 @@ impl Budget {
         }
     }
 
+    /// Counts `bytes` fewer (bytes that are no longer held).
+    pub(super) fn release(&mut self, bytes: usize) {
+        self.used = self.used.saturating_sub(bytes);
+    }
+
     /// Appends the decoded `text` to `dst`, or leaves `dst` as it was when that would pass
     /// the limit.
     pub(super) fn append(

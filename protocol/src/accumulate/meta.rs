@@ -114,7 +114,13 @@ impl Meta {
             if DROPPED.contains(&key) || self.extra.get(key) == Some(value) {
                 continue;
             }
+            // A replaced value gives its bytes back: the budget counts what is held.
+            let old = self
+                .extra
+                .get(key)
+                .map_or(0, |old| key.len() + old.get().len());
             budget.charge(key.len() + value.get().len(), None)?;
+            budget.release(old);
             self.extra
                 .insert(key.to_owned(), value.clone().into_owned());
         }
@@ -201,5 +207,17 @@ mod tests {
         assert_eq!(fields.extra.get("x_groq").unwrap().get(), r#"{"id":"q"}"#);
         assert!(fields.extra.get("obfuscation").is_none());
         assert_eq!(fields.extra.len(), 2);
+    }
+
+    #[test]
+    fn replaced_values_give_their_bytes_back() {
+        let mut meta = Meta::default();
+        let mut budget = Budget::new(DEFAULT_MAX_BYTES);
+        for n in 0..100 {
+            let text = format!(r#"{{"x_trace":{{"n":"{n:03}"}},"choices":[]}}"#);
+            let chunk = ChatCompletionChunk::from_json(&text).unwrap();
+            meta.apply(&chunk, &mut budget).unwrap();
+        }
+        assert_eq!(budget.used(), "x_trace".len() + r#"{"n":"099"}"#.len());
     }
 }
