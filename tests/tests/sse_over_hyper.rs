@@ -86,3 +86,45 @@ async fn a_long_generated_stream_decodes_whole() {
         usage["prompt_tokens"].as_u64().unwrap() + usage["completion_tokens"].as_u64().unwrap()
     );
 }
+
+#[tokio::test]
+async fn chatwire_s_typed_decoder_and_accumulator_over_hyper() {
+    use chatwire::accumulate::Accumulator;
+    use chatwire::stream::{ChunkDecoder, StreamItem};
+
+    let server = MockServer::start().await;
+    let url = format!("{}/chat/completions", server.base_url());
+    let body = seed_request(r#""stream":true,"stream_options":{"include_usage":true}"#);
+    let response = open("POST", &url, &[("authorization", "Bearer sk-test")], body).await;
+    let mut incoming = response.into_body();
+    let mut decoder = ChunkDecoder::new();
+    let mut acc = Accumulator::new();
+    let mut chunks = 0;
+    while let Some(frame) = guard(incoming.frame()).await {
+        let Ok(data) = frame.unwrap().into_data() else {
+            continue;
+        };
+        decoder.feed(&data);
+        while let Some(item) = decoder.next_item().unwrap() {
+            match item {
+                StreamItem::Chunk(chunk) => {
+                    chunks += 1;
+                    acc.push(&chunk).unwrap();
+                }
+                StreamItem::Error(envelope) => {
+                    panic!("an error in the stream: {}", envelope.to_json())
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(decoder.finish().is_clean());
+    assert_eq!(chunks, 8);
+    let completion: Value = serde_json::from_str(&acc.into_completion().to_json()).unwrap();
+    assert_eq!(completion["object"], "chat.completion");
+    assert_eq!(completion["choices"][0]["message"]["content"], SEED_ANSWER);
+    assert_eq!(completion["choices"][0]["message"]["role"], "assistant");
+    assert_eq!(completion["choices"][0]["finish_reason"], "stop");
+    assert_eq!(completion["usage"]["prompt_tokens"], 22);
+    assert_eq!(completion["usage"]["completion_tokens"], 16);
+}
