@@ -54,7 +54,8 @@ struct ServeArgs {
     /// non-empty Bearer token is accepted.
     #[arg(long = "api-key", env = "CHATWIRE_API_KEYS", value_delimiter = ',')]
     api_keys: Vec<String>,
-    /// A directory of replay fixtures (*.json), tried before the built-in ones.
+    /// A directory of replay fixtures (*.json) and scenarios (*.scenario.json), tried before
+    /// the built-in ones.
     #[arg(long, env = "CHATWIRE_FIXTURES", value_name = "DIR")]
     fixtures: Option<PathBuf>,
     /// Seed of ids, timestamps and generated text for requests without a `seed`.
@@ -69,6 +70,13 @@ struct ServeArgs {
     /// Seconds a client may take to send a request's headers.
     #[arg(long, env = "CHATWIRE_HEADER_READ_TIMEOUT", default_value_t = 30)]
     header_read_timeout: u64,
+    /// Answer a request no scenario matches with a 404 envelope saying why, instead of the
+    /// built-in reply.
+    #[arg(long, env = "CHATWIRE_STRICT")]
+    strict: bool,
+    /// Pace every stream: `ttft_ms=200,chunk_ms=20,jitter_ms=5,seed=1`.
+    #[arg(long, env = "CHATWIRE_PACING", value_name = "SPEC")]
+    pacing: Option<chatwire_mock::Pacing>,
     /// Log filter (tracing's syntax: error, warn, info, debug, trace, or per-target rules).
     #[arg(long, env = "CHATWIRE_LOG", default_value = "info")]
     log_level: String,
@@ -107,6 +115,8 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.created = args.created;
     config.body_limit = args.body_limit;
     config.header_read_timeout = Duration::from_secs(args.header_read_timeout);
+    config.strict = args.strict;
+    config.pacing = args.pacing;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

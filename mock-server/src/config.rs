@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::pacing::Pacing;
 use crate::stream::ChunkHook;
 
 /// The default address of the binary: `127.0.0.1:8080`.
@@ -49,6 +50,10 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// How long a graceful shutdown waits for open responses to finish.
     pub shutdown_grace: Duration,
+    /// With no scenario matching, answer 404 instead of the built-in reply.
+    pub strict: bool,
+    /// The pace of every stream that neither its scenario nor its request paces.
+    pub pacing: Option<Pacing>,
     /// Awaited before each streamed event is produced.
     pub(crate) before_chunk: Option<ChunkHook>,
 }
@@ -64,6 +69,8 @@ impl Default for Config {
             body_limit: DEFAULT_BODY_LIMIT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             shutdown_grace: Duration::from_secs(5),
+            strict: false,
+            pacing: None,
             before_chunk: None,
         }
     }
@@ -80,6 +87,8 @@ impl fmt::Debug for Config {
             .field("body_limit", &self.body_limit)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("strict", &self.strict)
+            .field("pacing", &self.pacing)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

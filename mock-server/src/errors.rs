@@ -2,7 +2,7 @@
 //! `{"error":{"message","type","param","code"},"request_id"}`, written with chatwire's
 //! [`ErrorEnvelope`].
 
-use chatwire::types::{ErrorEnvelope, ParseError, ParseErrorKind};
+use chatwire::types::{ErrorEnvelope, JsonStr, ParseError, ParseErrorKind};
 use chatwire::validate::ValidationError;
 
 /// One error answer: an HTTP status and its envelope (without the `request_id`, which is added
@@ -99,6 +99,33 @@ impl ApiError {
             "parameter.enable_thinking must be set to false for non-streaming calls",
             INVALID_PARAMETER,
         )
+    }
+
+    /// Any status with its own message, `type` and `code`: the answer of an error scenario.
+    pub(crate) fn custom(status: u16, message: &str, kind: &str, code: &str) -> Self {
+        ApiError {
+            status,
+            envelope: Box::new(ErrorEnvelope::new(
+                message.to_owned(),
+                kind.to_owned(),
+                JsonStr::from(code.to_owned()),
+            )),
+            allow: None,
+        }
+    }
+
+    /// 404: `--strict` found no scenario for a request; `why` says what each one missed.
+    pub(crate) fn no_scenario(why: &str) -> Self {
+        Self::new(
+            404,
+            format!("No scenario matched this request: {why}"),
+            "scenario_not_found",
+        )
+    }
+
+    /// 400: a request that cannot be answered by the scenario it selected.
+    pub(crate) fn scenario_mismatch(message: String) -> Self {
+        Self::new(400, message, INVALID_PARAMETER)
     }
 
     fn new(status: u16, message: impl Into<String>, code: &'static str) -> Self {

@@ -104,6 +104,7 @@ impl Fixtures {
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| !crate::scenario::is_scenario_file(p))
             .collect();
         files.sort();
         let mut list = Vec::new();

@@ -39,26 +39,35 @@
 //!   chunks, `[DONE]`, an in-stream error and the accumulated completion.
 #![deny(missing_docs)]
 
+mod admin;
 mod auth;
 mod config;
 mod decode;
 mod engine;
 mod errors;
+mod fault;
 mod fixtures;
 mod generate;
+mod journal;
 mod models;
+mod pacing;
 mod router;
+mod scenario;
 mod server;
 mod stream;
 mod thinking;
 mod tools;
 mod validation;
+mod verify;
 mod wire;
 
 pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT};
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
+pub use journal::ReceivedRequest;
+pub use pacing::Pacing;
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;
+pub use verify::Expectation;
 
 use std::fmt;
 

@@ -3,34 +3,60 @@
 //! error is an envelope whose `request_id` matches it.
 
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
 use chatwire::types::{ChatRequest, Maybe};
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
 
+use crate::admin;
 use crate::config::Config;
 use crate::engine;
 use crate::errors::ApiError;
+use crate::fault::{Fault, OUTPUT_MODERATION};
 use crate::fixtures::Fixtures;
-use crate::generate::{created, hash_parts, request_id};
+use crate::generate::{count_tokens, created, hash_parts, request_id};
+use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
 use crate::models::{self, scope};
-use crate::stream::{self, ChunkPlan};
+use crate::pacing::Pacing;
+use crate::scenario::{ErrorReply, Probe, Scenarios, Selected};
+use crate::stream::{self, ChunkPlan, Delivery, StreamAbort};
 use crate::validation;
-use crate::wire::{completion_body, ChatInput, Meta, Reply};
+use crate::wire::{completion_body, ChatInput, ChoiceOut, Meta, Reply};
 
 /// The body type of every response.
-pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
+pub(crate) type Body = UnsyncBoxBody<Bytes, StreamAbort>;
 
 /// What a running server shares between connections.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) fixtures: Fixtures,
+    pub(crate) scenarios: RwLock<Scenarios>,
+    pub(crate) journal: Journal,
+}
+
+impl State {
+    /// A server's state before its first request.
+    pub(crate) fn new(config: Config, fixtures: Fixtures, scenarios: Scenarios) -> Self {
+        State {
+            config,
+            fixtures,
+            scenarios: RwLock::new(scenarios),
+            journal: Journal::default(),
+        }
+    }
+}
+
+/// What the journal keeps of a request besides its head.
+#[derive(Debug, Default)]
+struct Seen {
+    body: Vec<u8>,
+    scenario: Option<String>,
 }
 
 /// The path prefixes served: DashScope's and OpenAI's.
@@ -73,12 +99,28 @@ pub(crate) async fn handle(
 ) -> Result<Response<Body>, Infallible> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let response = route(&state, req).await;
-    tracing::info!(%method, %path, status = response.status().as_u16(), "request");
+    if path.starts_with(admin::PREFIX) {
+        return Ok(admin::handle(&state, req).await);
+    }
+    let headers = masked_headers(req.headers());
+    let time_ms = now_ms();
+    let mut seen = Seen::default();
+    let response = route(&state, req, &mut seen).await;
+    let status = response.status().as_u16();
+    tracing::info!(%method, %path, status, "request");
+    state.journal.push(ReceivedRequest {
+        method: method.as_str().to_owned(),
+        path,
+        headers,
+        body: String::from_utf8_lossy(&seen.body).into_owned(),
+        time_ms,
+        scenario: seen.scenario,
+        status,
+    });
     Ok(response)
 }
 
-async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
+async fn route(state: &State, req: Request<Incoming>, seen: &mut Seen) -> Response<Body> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let early_id = request_id(hash_parts(&[
@@ -110,12 +152,17 @@ async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
             Some(_) => json(StatusCode::OK, to_json(&model_entry(&id)), &early_id),
             None => error(&ApiError::model_not_found(&id), &early_id),
         },
-        Route::Chat => chat(state, req, &early_id).await,
+        Route::Chat => chat(state, req, &early_id, seen).await,
     }
 }
 
 /// POST /chat/completions.
-async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response<Body> {
+async fn chat(
+    state: &State,
+    req: Request<Incoming>,
+    early_id: &str,
+    seen: &mut Seen,
+) -> Response<Body> {
     let limit = state.config.body_limit;
     let declared = req
         .headers()
@@ -125,7 +172,8 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
     if declared.is_some_and(|len| len > limit as u64) {
         return error(&ApiError::body_too_large(limit), early_id);
     }
-    let body = match Limited::new(req.into_body(), limit).collect().await {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<LengthLimitError>() => {
             return error(&ApiError::body_too_large(limit), early_id);
@@ -134,13 +182,83 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
             return error(&ApiError::unreadable_body(e), early_id);
         }
     };
-    let admitted = match admit(&body, state.config.seed, &state.fixtures) {
+    seen.body = body.to_vec();
+    let probed = ChatRequest::from_slice(&body)
+        .ok()
+        .map(|r| ChatInput::from_request(&r));
+    let selected = {
+        // A poisoned lock only means a scenario upload panicked; the list is still whole.
+        let scenarios = state.scenarios.read().unwrap_or_else(|e| e.into_inner());
+        match scenarios.select(&Probe {
+            input: probed.as_ref(),
+            headers: &parts.headers,
+        }) {
+            Selected::Scenario(s, draw) => Ok((s.clone(), draw)),
+            Selected::Unknown(name) => Err(Some(format!("no scenario is named {name:?}"))),
+            Selected::None(why) if state.config.strict => Err(Some(if why.is_empty() {
+                "no scenario has a match rule".to_owned()
+            } else {
+                why.join("; ")
+            })),
+            Selected::None(_) => Err(None),
+        }
+    };
+    let body_id = request_id(hash_parts(&[&state.config.seed.to_le_bytes(), &body]));
+    let scenario = match selected {
+        Ok((scenario, draw)) => Some((scenario, draw)),
+        Err(Some(why)) => return error(&ApiError::no_scenario(&why), &body_id),
+        Err(None) => None,
+    };
+    let header_pacing = Pacing::from_headers(&parts.headers);
+    let Some((scenario, draw)) = scenario else {
+        return answer(
+            state,
+            &body,
+            Script::Default,
+            header_pacing.or(state.config.pacing),
+            None,
+        );
+    };
+    seen.scenario = Some(scenario.name.clone());
+    if let Some(reply) = &scenario.respond.error {
+        let streaming = probed.as_ref().is_some_and(|i| i.stream);
+        return scripted_error(reply, &body_id, streaming);
+    }
+    let script = match (&scenario.respond.completion, &scenario.respond.chunks) {
+        (Some(completion), _) => Script::Pieces(completion.pieces()),
+        (_, Some(chunks)) => Script::Chunks(chunks.clone()),
+        _ => Script::Default,
+    };
+    let pacing = header_pacing.or(scenario.pacing).or(state.config.pacing);
+    let fault = scenario.fault.filter(|f| f.strikes(draw));
+    answer(state, &body, script, pacing, fault.as_ref())
+}
+
+/// What a scenario puts in the reply.
+enum Script {
+    /// The built-in reply.
+    Default,
+    /// Every choice's text, in these pieces.
+    Pieces(Vec<String>),
+    /// Raw `data:` payloads, streamed as given.
+    Chunks(Vec<String>),
+}
+
+/// Checks and answers a chat request body, as a stream or a completion.
+fn answer(
+    state: &State,
+    body: &[u8],
+    script: Script,
+    pacing: Option<Pacing>,
+    fault: Option<&Fault>,
+) -> Response<Body> {
+    let admitted = match admit(body, state.config.seed, &state.fixtures) {
         Ok(admitted) => admitted,
         Err(rejected) => return error(&rejected.0, &rejected.1),
     };
     let Admitted {
         input,
-        reply,
+        mut reply,
         key,
         rid,
     } = admitted;
@@ -149,21 +267,96 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
         created: state.config.created.unwrap_or_else(|| created(key)),
         model: input.model.clone(),
     };
-    if input.stream {
-        let plan = ChunkPlan::new(meta, reply, input.include_usage);
-        let body = stream::spawn(plan, state.config.before_chunk.clone());
-        let mut response = Response::new(body.boxed_unsync());
-        let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/event-stream;charset=UTF-8"),
-        );
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        set_request_id(&mut response, &rid);
-        response
-    } else {
-        json(StatusCode::OK, completion_body(&meta, &reply), &rid)
+    if let Script::Pieces(pieces) = &script {
+        let tokens = count_tokens(&pieces.concat());
+        for choice in &mut reply.choices {
+            *choice = ChoiceOut {
+                content: pieces.clone(),
+                ..ChoiceOut::default()
+            };
+        }
+        reply.usage.completion = tokens * reply.choices.len() as u64;
+        reply.usage.reasoning = None;
     }
+    if !input.stream {
+        if let Script::Chunks(_) = script {
+            let message = "this scenario is a chunk script: it answers streaming requests only";
+            return error(&ApiError::scenario_mismatch(message.to_owned()), &rid);
+        }
+        return json(StatusCode::OK, completion_body(&meta, &reply), &rid);
+    }
+    let mut delivery = Delivery {
+        pacing,
+        hook: state.config.before_chunk.clone(),
+        ..Delivery::default()
+    };
+    if let Some(fault) = fault {
+        delivery.fault = Some(fault.kind);
+        delivery.after = fault.after;
+        let envelope = ApiError::custom(
+            400,
+            fault.message.as_deref().unwrap_or(OUTPUT_MODERATION),
+            fault
+                .kind_name
+                .as_deref()
+                .unwrap_or("data_inspection_failed"),
+            fault.code.as_deref().unwrap_or("data_inspection_failed"),
+        );
+        delivery.error_event = stream::data_event(&envelope.body(&rid));
+    }
+    let body = match script {
+        Script::Chunks(chunks) => {
+            let events = stream::script(&chunks);
+            let count = events.len();
+            stream::spawn(events.into_iter(), count, delivery)
+        }
+        _ => {
+            let plan = ChunkPlan::new(meta, reply, input.include_usage);
+            let count = plan.len();
+            stream::spawn(plan, count, delivery)
+        }
+    };
+    sse_response(StatusCode::OK, body.boxed_unsync(), &rid)
+}
+
+/// A scenario's error: its envelope with `Retry-After`, or for a streaming request with
+/// `sse` set, the envelope as one `data:` event (DashScope's input-moderation shape).
+fn scripted_error(reply: &ErrorReply, rid: &str, streaming: bool) -> Response<Body> {
+    let err = ApiError::custom(reply.status, &reply.message, &reply.kind, &reply.code);
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = if reply.sse && streaming {
+        let event = stream::data_event(&err.body(rid));
+        sse_response(status, full(event), rid)
+    } else {
+        error(&err, rid)
+    };
+    if let Some(seconds) = reply.retry_after {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// An event-stream response.
+fn sse_response(status: StatusCode, body: Body, rid: &str) -> Response<Body> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream;charset=UTF-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    set_request_id(&mut response, rid);
+    response
+}
+
+/// A whole body.
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
 }
 
 /// A request that passed every check, and its planned reply.
@@ -229,7 +422,7 @@ pub(crate) fn admit(
 }
 
 /// The envelope of `err`, with its status, `x-request-id` and (for 405) `Allow`.
-fn error(err: &ApiError, rid: &str) -> Response<Body> {
+pub(crate) fn error(err: &ApiError, rid: &str) -> Response<Body> {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     tracing::debug!(
         status = err.status(),
@@ -246,8 +439,8 @@ fn error(err: &ApiError, rid: &str) -> Response<Body> {
 }
 
 /// A JSON response.
-fn json(status: StatusCode, body: Vec<u8>, rid: &str) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from(body)).boxed_unsync());
+pub(crate) fn json(status: StatusCode, body: Vec<u8>, rid: &str) -> Response<Body> {
+    let mut response = Response::new(full(body));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -257,7 +450,7 @@ fn json(status: StatusCode, body: Vec<u8>, rid: &str) -> Response<Body> {
 }
 
 /// Serializes a value made of strings, numbers and vectors.
-fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     // Invariant: the model list holds no map with non-string keys and no float, the only
     // things serde_json refuses; an empty object stands in if that ever changes.
     serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec())

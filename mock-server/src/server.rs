@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -18,8 +18,12 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::fixtures::Fixtures;
+use crate::journal::ReceivedRequest;
+use crate::pacing::Pacing;
 use crate::router::{self, State};
+use crate::scenario::Scenarios;
 use crate::stream::ChunkPoint;
+use crate::verify::Expectation;
 
 /// The path prefix of DashScope's compatible mode.
 const COMPATIBLE_MODE: &str = "/compatible-mode/v1";
@@ -100,6 +104,13 @@ impl Server {
             })?,
             None => Fixtures::builtin(),
         };
+        let scenarios = match &config.fixtures_dir {
+            Some(dir) => Scenarios::with_dir(dir).map_err(|e| StartError {
+                kind: StartErrorKind::Fixtures,
+                message: e.to_string(),
+            })?,
+            None => Scenarios::builtin(),
+        };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartError {
@@ -108,7 +119,7 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            state: Arc::new(State { config, fixtures }),
+            state: Arc::new(State::new(config, fixtures, scenarios)),
         })
     }
 
@@ -178,6 +189,8 @@ impl Server {
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
+    state: Arc<State>,
+    expectations: Mutex<Vec<Expectation>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -226,6 +239,46 @@ impl MockServer {
         format!("{}/v1", self.uri())
     }
 
+    /// Every request received so far (admin requests aside), oldest first.
+    pub fn received_requests(&self) -> Vec<ReceivedRequest> {
+        self.state.journal.list()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn reset_requests(&self) {
+        self.state.journal.clear();
+    }
+
+    /// Adds an expectation, checked when the server is dropped: an unmet one panics the test
+    /// (unless it is already panicking).
+    pub fn expect(&self, expectation: Expectation) {
+        self.expectations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(expectation);
+    }
+
+    /// Checks every expectation now.
+    ///
+    /// # Errors
+    ///
+    /// A message naming each unmet expectation.
+    pub fn verify(&self) -> Result<(), String> {
+        let received = self.received_requests();
+        let failures: Vec<String> = self
+            .expectations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter_map(|e| e.check(&received).err())
+            .collect();
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("; "))
+        }
+    }
+
     /// Stops accepting connections and waits for open responses to finish (at most the
     /// configured grace period).
     pub async fn shutdown(mut self) {
@@ -245,6 +298,17 @@ impl Drop for MockServer {
         if let Some(stop) = self.stop.take() {
             // The server task may already be gone; nothing to stop then.
             let _ = stop.send(());
+        }
+        if !std::thread::panicking() {
+            let unmet = self.verify();
+            // Taken so that a second drop path (shutdown, then drop) does not check twice.
+            self.expectations
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+            if let Err(message) = unmet {
+                panic!("chatwire-mock: unmet expectations: {message}");
+            }
         }
     }
 }
@@ -335,6 +399,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// With no scenario matching a request, answers a 404 envelope saying why instead of the
+    /// built-in reply.
+    pub fn strict(mut self) -> Self {
+        self.config.strict = true;
+        self
+    }
+
+    /// Paces every stream that neither its scenario nor its request paces.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.config.pacing = Some(pacing);
+        self
+    }
+
     /// Binds and starts serving in the background.
     ///
     /// # Errors
@@ -343,6 +420,7 @@ impl MockServerBuilder {
     pub async fn start(self) -> Result<MockServer, StartError> {
         let server = Server::bind(self.config).await?;
         let addr = server.local_addr();
+        let state = Arc::clone(&server.state);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run(async move {
             // A dropped sender also means stop.
@@ -350,6 +428,8 @@ impl MockServerBuilder {
         }));
         Ok(MockServer {
             addr,
+            state,
+            expectations: Mutex::new(Vec::new()),
             stop: Some(stop),
             task: Some(task),
         })

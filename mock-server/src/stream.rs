@@ -9,7 +9,6 @@
 //! `finish_reason:"tool_calls"`. With `stream_options.include_usage` a usage chunk with
 //! `"choices":[]` follows; `data: [DONE]` ends every stream.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -25,6 +24,8 @@ use hyper::body::{Body, Frame, SizeHint};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use crate::fault::FaultKind;
+use crate::pacing::Pacing;
 use crate::wire::{ChoiceOut, Meta, Reply};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
@@ -279,23 +280,101 @@ fn frame<T: Serialize>(value: &T) -> Bytes {
     Bytes::from(out)
 }
 
-/// Starts producing `plan` on a task, `hook` awaited before each event; the returned body
-/// yields each event as its own frame as soon as it is produced.
-pub(crate) fn spawn(mut plan: ChunkPlan, hook: Option<ChunkHook>) -> ChannelBody {
+/// How a stream is delivered: its fault, its pace, the test hook, and anything to hold until
+/// it ends (a rate limiter's concurrency slot).
+#[derive(Default)]
+pub(crate) struct Delivery {
+    pub(crate) fault: Option<FaultKind>,
+    /// Where the fault strikes.
+    pub(crate) after: usize,
+    /// The in-stream error event of an `error_after` fault.
+    pub(crate) error_event: Bytes,
+    pub(crate) pacing: Option<Pacing>,
+    pub(crate) hook: Option<ChunkHook>,
+    pub(crate) hold: Option<Box<dyn Send>>,
+}
+
+/// A stream cut on purpose: hyper ends the connection without the terminating chunk.
+#[derive(Debug)]
+pub(crate) struct StreamAbort;
+
+impl std::fmt::Display for StreamAbort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the stream was cut by a reset fault")
+    }
+}
+
+impl std::error::Error for StreamAbort {}
+
+/// The SSE comment a `keep_alive` fault sends before each event.
+const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
+
+/// What a `malformed` fault sends instead of an event.
+const MALFORMED: &[u8] =
+    b"data: {\"id\":\"chatcmpl-broken\",\"choices\":[{\"delta\":{\"content\":\"\n\n";
+
+/// Starts producing `count` events on a task, as `delivery` says; the returned body yields
+/// each event as its own frame as soon as it is produced.
+pub(crate) fn spawn<I>(mut events: I, count: usize, delivery: Delivery) -> ChannelBody
+where
+    I: Iterator<Item = Bytes> + Send + 'static,
+{
     // One event in flight: the producer runs at most one event ahead of the connection.
     let (tx, rx) = mpsc::channel(1);
-    let count = plan.len();
     tokio::spawn(async move {
+        let Delivery {
+            fault,
+            after,
+            error_event,
+            pacing,
+            hook,
+            hold,
+        } = delivery;
+        let mut schedule = pacing.map(Pacing::schedule);
         for index in 0..count {
+            if let Some(schedule) = &mut schedule {
+                let wait = schedule.wait(index);
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             if let Some(hook) = &hook {
                 hook(ChunkPoint { index, count }).await;
             }
-            let Some(event) = plan.next() else { break };
-            if tx.send(event).await.is_err() {
-                // The client went away.
+            let Some(event) = events.next() else { break };
+            let mut out: Vec<Result<Bytes, StreamAbort>> = Vec::with_capacity(2);
+            match fault {
+                Some(FaultKind::KeepAlive) => {
+                    out.push(Ok(Bytes::from_static(KEEP_ALIVE)));
+                    out.push(Ok(event));
+                }
+                Some(FaultKind::Truncate) if index == after => break,
+                Some(FaultKind::ErrorAfter) if index == after => {
+                    out.push(Ok(error_event.clone()));
+                }
+                Some(FaultKind::Reset) if index == after => out.push(Err(StreamAbort)),
+                Some(FaultKind::Malformed) if index == after => {
+                    out.push(Ok(Bytes::from_static(MALFORMED)));
+                }
+                Some(FaultKind::Duplicate) if index == after => {
+                    out.push(Ok(event.clone()));
+                    out.push(Ok(event));
+                }
+                _ => out.push(Ok(event)),
+            }
+            let ends = out.iter().any(Result::is_err)
+                || (fault == Some(FaultKind::ErrorAfter) && index == after);
+            for item in out {
+                if tx.send(item).await.is_err() {
+                    // The client went away.
+                    return;
+                }
+            }
+            if ends {
                 break;
             }
         }
+        drop(hold);
     });
     ChannelBody { rx }
 }
@@ -303,25 +382,44 @@ pub(crate) fn spawn(mut plan: ChunkPlan, hook: Option<ChunkHook>) -> ChannelBody
 /// A response body fed by a channel, one frame per message.
 #[derive(Debug)]
 pub(crate) struct ChannelBody {
-    rx: mpsc::Receiver<Bytes>,
+    rx: mpsc::Receiver<Result<Bytes, StreamAbort>>,
 }
 
 impl Body for ChannelBody {
     type Data = Bytes;
-    type Error = Infallible;
+    type Error = StreamAbort;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, StreamAbort>>> {
         self.rx
             .poll_recv(cx)
-            .map(|event| event.map(|b| Ok(Frame::data(b))))
+            .map(|event| event.map(|b| b.map(Frame::data)))
     }
 
     fn size_hint(&self) -> SizeHint {
         SizeHint::default()
     }
+}
+
+/// The events of a chunk script: each payload as a `data:` event, then `[DONE]`.
+pub(crate) fn script(payloads: &[String]) -> Vec<Bytes> {
+    let mut events: Vec<Bytes> = payloads
+        .iter()
+        .map(|p| Bytes::from(format!("data: {p}\n\n")))
+        .collect();
+    events.push(Bytes::from_static(DONE_EVENT));
+    events
+}
+
+/// `data: <payload>\n\n` for one already-serialized JSON payload.
+pub(crate) fn data_event(payload: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(payload.len() + 8);
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(payload);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
 
 #[cfg(test)]

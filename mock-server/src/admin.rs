@@ -1,0 +1,63 @@
+//! The admin API, under `/__admin/` (never journaled, no API key needed):
+//!
+//! - `GET /__admin/requests`: the journal, a JSON array of received requests;
+//! - `DELETE /__admin/requests`: clears it;
+//! - `GET /__admin/scenarios`: every scenario, in matching order;
+//! - `POST /__admin/scenarios`: adds a scenario (or an array of them) before all others.
+
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+
+use crate::errors::ApiError;
+use crate::router::{error, json, to_json, Body, State};
+use crate::scenario::{self, Scenario};
+
+/// The admin paths' prefix.
+pub(crate) const PREFIX: &str = "/__admin/";
+
+/// The request id of admin answers.
+const ADMIN_ID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Answers one admin request.
+pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path().trim_end_matches('/').to_owned();
+    let method = req.method().clone();
+    match (path.as_str(), &method) {
+        ("/__admin/requests", &Method::GET) => {
+            json(StatusCode::OK, to_json(&state.journal.list()), ADMIN_ID)
+        }
+        ("/__admin/requests", &Method::DELETE) => {
+            state.journal.clear();
+            json(StatusCode::OK, b"{\"cleared\":true}".to_vec(), ADMIN_ID)
+        }
+        ("/__admin/scenarios", &Method::GET) => {
+            let scenarios = state.scenarios.read().unwrap_or_else(|e| e.into_inner());
+            let list: Vec<&Scenario> = scenarios.iter().collect();
+            json(StatusCode::OK, to_json(&list), ADMIN_ID)
+        }
+        ("/__admin/scenarios", &Method::POST) => {
+            let body = match Limited::new(req.into_body(), state.config.body_limit)
+                .collect()
+                .await
+            {
+                Ok(collected) => collected.to_bytes(),
+                Err(e) => return error(&ApiError::unreadable_body(e), ADMIN_ID),
+            };
+            let text = String::from_utf8_lossy(&body);
+            match scenario::parse("request body", &text) {
+                Ok(list) => {
+                    let names: Vec<String> = list.iter().map(|s| s.name.clone()).collect();
+                    state
+                        .scenarios
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .prepend(list);
+                    json(StatusCode::CREATED, to_json(&names), ADMIN_ID)
+                }
+                Err(e) => error(&ApiError::scenario_mismatch(e.to_string()), ADMIN_ID),
+            }
+        }
+        _ => error(&ApiError::unknown_path(method.as_str(), &path), ADMIN_ID),
+    }
+}
