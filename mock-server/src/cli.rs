@@ -77,6 +77,9 @@ struct ServeArgs {
     /// Pace every stream: `ttft_ms=200,chunk_ms=20,jitter_ms=5,seed=1`.
     #[arg(long, env = "CHATWIRE_PACING", value_name = "SPEC")]
     pacing: Option<chatwire_mock::Pacing>,
+    /// Limit chat requests per API key: `rps=5,rpm=100,concurrency=2` (429 with Retry-After).
+    #[arg(long, env = "CHATWIRE_RATE_LIMIT", value_name = "SPEC")]
+    rate_limit: Option<chatwire_mock::RateLimit>,
     /// Log filter (tracing's syntax: error, warn, info, debug, trace, or per-target rules).
     #[arg(long, env = "CHATWIRE_LOG", default_value = "info")]
     log_level: String,
@@ -117,6 +120,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.header_read_timeout = Duration::from_secs(args.header_read_timeout);
     config.strict = args.strict;
     config.pacing = args.pacing;
+    config.rate_limit = args.rate_limit;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::pacing::Pacing;
+use crate::ratelimit::RateLimit;
 use crate::stream::ChunkHook;
 
 /// The default address of the binary: `127.0.0.1:8080`.
@@ -54,6 +55,8 @@ pub struct Config {
     pub strict: bool,
     /// The pace of every stream that neither its scenario nor its request paces.
     pub pacing: Option<Pacing>,
+    /// Limits on chat requests per API key.
+    pub rate_limit: Option<RateLimit>,
     /// Awaited before each streamed event is produced.
     pub(crate) before_chunk: Option<ChunkHook>,
 }
@@ -71,6 +74,7 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(5),
             strict: false,
             pacing: None,
+            rate_limit: None,
             before_chunk: None,
         }
     }
@@ -89,6 +93,7 @@ impl fmt::Debug for Config {
             .field("shutdown_grace", &self.shutdown_grace)
             .field("strict", &self.strict)
             .field("pacing", &self.pacing)
+            .field("rate_limit", &self.rate_limit)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

@@ -4,6 +4,7 @@
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use bytes::Bytes;
 use chatwire::types::{ChatRequest, Maybe};
@@ -23,6 +24,7 @@ use crate::generate::{count_tokens, created, hash_parts, request_id};
 use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
 use crate::models::{self, scope};
 use crate::pacing::Pacing;
+use crate::ratelimit::{Limiter, Slot};
 use crate::scenario::{ErrorReply, Probe, Scenarios, Selected};
 use crate::stream::{self, ChunkPlan, Delivery, StreamAbort};
 use crate::validation;
@@ -38,12 +40,14 @@ pub(crate) struct State {
     pub(crate) fixtures: Fixtures,
     pub(crate) scenarios: RwLock<Scenarios>,
     pub(crate) journal: Journal,
+    pub(crate) limiter: Option<Limiter>,
 }
 
 impl State {
     /// A server's state before its first request.
     pub(crate) fn new(config: Config, fixtures: Fixtures, scenarios: Scenarios) -> Self {
         State {
+            limiter: config.rate_limit.map(Limiter::new),
             config,
             fixtures,
             scenarios: RwLock::new(scenarios),
@@ -152,7 +156,19 @@ async fn route(state: &State, req: Request<Incoming>, seen: &mut Seen) -> Respon
             Some(_) => json(StatusCode::OK, to_json(&model_entry(&id)), &early_id),
             None => error(&ApiError::model_not_found(&id), &early_id),
         },
-        Route::Chat => chat(state, req, &early_id, seen).await,
+        Route::Chat => {
+            let slot = match &state.limiter {
+                Some(limiter) => {
+                    let key = crate::auth::token(req.headers()).unwrap_or_default();
+                    match limiter.admit(key, Instant::now()) {
+                        Ok(slot) => Some(slot),
+                        Err(seconds) => return rate_limited(seconds, &early_id),
+                    }
+                }
+                None => None,
+            };
+            chat(state, req, &early_id, seen, slot).await
+        }
     }
 }
 
@@ -162,6 +178,7 @@ async fn chat(
     req: Request<Incoming>,
     early_id: &str,
     seen: &mut Seen,
+    slot: Option<Slot>,
 ) -> Response<Body> {
     let limit = state.config.body_limit;
     let declared = req
@@ -217,6 +234,7 @@ async fn chat(
             Script::Default,
             header_pacing.or(state.config.pacing),
             None,
+            slot,
         );
     };
     seen.scenario = Some(scenario.name.clone());
@@ -231,7 +249,22 @@ async fn chat(
     };
     let pacing = header_pacing.or(scenario.pacing).or(state.config.pacing);
     let fault = scenario.fault.filter(|f| f.strikes(draw));
-    answer(state, &body, script, pacing, fault.as_ref())
+    answer(state, &body, script, pacing, fault.as_ref(), slot)
+}
+
+/// DashScope's 429 for a request over a rate limit, with `Retry-After`.
+fn rate_limited(seconds: u64, rid: &str) -> Response<Body> {
+    let err = ApiError::custom(
+        429,
+        "Requests rate limit exceeded, please try again later.",
+        "limit_requests",
+        "limit_requests",
+    );
+    let mut response = error(&err, rid);
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// What a scenario puts in the reply.
@@ -251,6 +284,7 @@ fn answer(
     script: Script,
     pacing: Option<Pacing>,
     fault: Option<&Fault>,
+    slot: Option<Slot>,
 ) -> Response<Body> {
     let admitted = match admit(body, state.config.seed, &state.fixtures) {
         Ok(admitted) => admitted,
@@ -288,6 +322,7 @@ fn answer(
     let mut delivery = Delivery {
         pacing,
         hook: state.config.before_chunk.clone(),
+        hold: slot.map(|s| Box::new(s) as Box<dyn Send>),
         ..Delivery::default()
     };
     if let Some(fault) = fault {

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::fixtures::Fixtures;
 use crate::journal::ReceivedRequest;
 use crate::pacing::Pacing;
+use crate::ratelimit::RateLimit;
 use crate::router::{self, State};
 use crate::scenario::Scenarios;
 use crate::stream::ChunkPoint;
@@ -409,6 +410,12 @@ impl MockServerBuilder {
     /// Paces every stream that neither its scenario nor its request paces.
     pub fn pacing(mut self, pacing: Pacing) -> Self {
         self.config.pacing = Some(pacing);
+        self
+    }
+
+    /// Limits chat requests per API key (429 `limit_requests` with `Retry-After` above).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.config.rate_limit = Some(limit);
         self
     }
 

@@ -120,6 +120,11 @@ fn run(command: &mut Command, what: &str) -> Result<(), String> {
 /// Runs `tests/python/{script}` against a fresh server; returns its standard output.
 async fn run_script(python: &Path, script: &str) -> String {
     let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    run_script_on(python, script, &server).await
+}
+
+/// Runs `tests/python/{script}` against `server`; returns its standard output.
+async fn run_script_on(python: &Path, script: &str, server: &MockServer) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("python")
         .join(script);
@@ -294,4 +299,51 @@ async fn openai_sdk_exceptions_for_error_answers() {
             "404 NotFoundError model_not_found None True",
         ]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openai_sdk_retries_429_and_503_and_reads_an_in_stream_error() {
+    let Some(python) = python() else { return };
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    // max_retries=2: each error scenario is tried three times, as the journal shows.
+    server.expect(
+        chatwire_mock::Expectation::requests()
+            .scenario("429-limit-requests")
+            .times(3),
+    );
+    server.expect(
+        chatwire_mock::Expectation::requests()
+            .scenario("503-overloaded")
+            .times(3),
+    );
+    let out = run_script_on(python, "openai_retries.py", &server).await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with("429-limit-requests RateLimitError 429 "),
+        "{out}"
+    );
+    assert!(lines[0].contains("Requests rate limit exceeded"), "{out}");
+    assert!(
+        lines[1].starts_with("503-overloaded InternalServerError 503 "),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("The engine is currently overloaded, please try again later"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("stream-error-after-2 APIError - "),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("Output data may contain inappropriate content."),
+        "{out}"
+    );
+    let received = server.received_requests();
+    assert_eq!(received.len(), 7, "{received:?}");
+    assert!(received
+        .iter()
+        .all(|r| r.header("authorization") == Some("Bearer ****test")));
+    server.verify().unwrap();
 }
