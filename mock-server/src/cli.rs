@@ -80,6 +80,21 @@ struct ServeArgs {
     /// Limit chat requests per API key: `rps=5,rpm=100,concurrency=2` (429 with Retry-After).
     #[arg(long, env = "CHATWIRE_RATE_LIMIT", value_name = "SPEC")]
     rate_limit: Option<chatwire_mock::RateLimit>,
+    /// The `id` of a streamed tool call's continuation fragments: empty (`""`, DashScope's),
+    /// omitted (OpenAI's) or repeated.
+    #[arg(
+        long,
+        env = "CHATWIRE_TOOL_CALL_IDS",
+        value_name = "STYLE",
+        default_value = "empty"
+    )]
+    tool_call_ids: chatwire_mock::ContinuationIds,
+    /// Stream parallel tool calls' fragments interleaved by index.
+    #[arg(long, env = "CHATWIRE_INTERLEAVE_TOOL_CALLS")]
+    interleave_tool_calls: bool,
+    /// Add `prompt_tokens_details: {cached_tokens: 0}` to every usage.
+    #[arg(long, env = "CHATWIRE_PROMPT_TOKENS_DETAILS")]
+    prompt_tokens_details: bool,
     /// Log filter (tracing's syntax: error, warn, info, debug, trace, or per-target rules).
     #[arg(long, env = "CHATWIRE_LOG", default_value = "info")]
     log_level: String,
@@ -121,6 +136,9 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.strict = args.strict;
     config.pacing = args.pacing;
     config.rate_limit = args.rate_limit;
+    config.quirks.tool_call_ids = args.tool_call_ids;
+    config.quirks.interleave_tool_calls = args.interleave_tool_calls;
+    config.quirks.prompt_tokens_details = args.prompt_tokens_details;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

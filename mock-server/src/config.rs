@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::pacing::Pacing;
+use crate::quirks::Quirks;
 use crate::ratelimit::RateLimit;
 use crate::stream::ChunkHook;
 
@@ -55,6 +56,8 @@ pub struct Config {
     pub strict: bool,
     /// The pace of every stream that neither its scenario nor its request paces.
     pub pacing: Option<Pacing>,
+    /// How details that providers write differently are written.
+    pub quirks: Quirks,
     /// Limits on chat requests per API key.
     pub rate_limit: Option<RateLimit>,
     /// Awaited before each streamed event is produced.
@@ -75,6 +78,7 @@ impl Default for Config {
             strict: false,
             pacing: None,
             rate_limit: None,
+            quirks: Quirks::default(),
             before_chunk: None,
         }
     }
@@ -94,6 +98,7 @@ impl fmt::Debug for Config {
             .field("strict", &self.strict)
             .field("pacing", &self.pacing)
             .field("rate_limit", &self.rate_limit)
+            .field("quirks", &self.quirks)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

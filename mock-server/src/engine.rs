@@ -41,6 +41,7 @@ pub(crate) fn respond(
             prompt: prompt_tokens(input),
             completion: 0,
             reasoning: thinks.then_some(0),
+            cached: None,
         },
     };
     for index in 0..u64::from(input.n.max(1)) {
@@ -216,7 +217,8 @@ mod tests {
             UsageOut {
                 prompt: 22,
                 completion: 16,
-                reasoning: None
+                reasoning: None,
+                cached: None
             }
         );
     }

@@ -51,6 +51,7 @@ mod generate;
 mod journal;
 mod models;
 mod pacing;
+mod quirks;
 mod ratelimit;
 mod router;
 mod scenario;
@@ -66,6 +67,7 @@ pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_T
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
 pub use journal::ReceivedRequest;
 pub use pacing::Pacing;
+pub use quirks::{ContinuationIds, Quirks};
 pub use ratelimit::RateLimit;
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;

@@ -312,6 +312,9 @@ fn answer(
         reply.usage.completion = tokens * reply.choices.len() as u64;
         reply.usage.reasoning = None;
     }
+    if state.config.quirks.prompt_tokens_details {
+        reply.usage.cached = Some(0);
+    }
     if !input.stream {
         if let Script::Chunks(_) = script {
             let message = "this scenario is a chunk script: it answers streaming requests only";
@@ -346,7 +349,8 @@ fn answer(
             stream::spawn(events.into_iter(), count, delivery)
         }
         _ => {
-            let plan = ChunkPlan::new(meta, reply, input.include_usage);
+            let plan =
+                ChunkPlan::with_quirks(meta, reply, input.include_usage, state.config.quirks);
             let count = plan.len();
             stream::spawn(plan, count, delivery)
         }

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::fixtures::Fixtures;
 use crate::journal::ReceivedRequest;
 use crate::pacing::Pacing;
+use crate::quirks::Quirks;
 use crate::ratelimit::RateLimit;
 use crate::router::{self, State};
 use crate::scenario::Scenarios;
@@ -416,6 +417,12 @@ impl MockServerBuilder {
     /// Limits chat requests per API key (429 `limit_requests` with `Retry-After` above).
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.config.rate_limit = Some(limit);
+        self
+    }
+
+    /// Sets the quirk switches.
+    pub fn quirks(mut self, quirks: Quirks) -> Self {
+        self.config.quirks = quirks;
         self
     }
 

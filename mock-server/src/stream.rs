@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 
 use crate::fault::FaultKind;
 use crate::pacing::Pacing;
+use crate::quirks::{ContinuationIds, Quirks};
 use crate::wire::{ChoiceOut, Meta, Reply};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
@@ -76,6 +77,7 @@ enum Step {
 #[derive(Debug, Clone)]
 pub(crate) struct ChunkPlan {
     meta: Meta,
+    quirks: Quirks,
     reply: Reply,
     steps: Vec<Step>,
     next: usize,
@@ -83,12 +85,23 @@ pub(crate) struct ChunkPlan {
 
 impl ChunkPlan {
     /// Plans the stream of `reply`; `include_usage` adds the usage chunk.
+    #[cfg(test)]
     pub(crate) fn new(meta: Meta, reply: Reply, include_usage: bool) -> Self {
+        Self::with_quirks(meta, reply, include_usage, Quirks::default())
+    }
+
+    /// Plans the stream of `reply` written with `quirks`.
+    pub(crate) fn with_quirks(
+        meta: Meta,
+        reply: Reply,
+        include_usage: bool,
+        quirks: Quirks,
+    ) -> Self {
         let per_choice: Vec<Vec<Step>> = reply
             .choices
             .iter()
             .enumerate()
-            .map(|(i, c)| choice_steps(i, c))
+            .map(|(i, c)| choice_steps(i, c, quirks.interleave_tool_calls))
             .collect();
         // Choices interleave round-robin, as several choices do on the wire.
         let mut steps = Vec::new();
@@ -102,6 +115,7 @@ impl ChunkPlan {
         steps.push(Step::Done);
         ChunkPlan {
             meta,
+            quirks,
             reply,
             steps,
             next: 0,
@@ -174,7 +188,13 @@ impl ChunkPlan {
                 let first = i == 0;
                 let fragment = ToolCallDelta {
                     index: Maybe::Value(u32::try_from(call).unwrap_or(u32::MAX)),
-                    id: Maybe::Value(if first { out.id.as_str() } else { "" }.into()),
+                    id: match (first, self.quirks.tool_call_ids) {
+                        (true, _) | (false, ContinuationIds::Repeated) => {
+                            Maybe::Value(out.id.as_str().into())
+                        }
+                        (false, ContinuationIds::Empty) => Maybe::Value("".into()),
+                        (false, _) => Maybe::Absent,
+                    },
                     kind: Maybe::Value(ToolType::Function),
                     function: Maybe::Value(FunctionCallDelta {
                         name: if first {
@@ -235,7 +255,7 @@ impl Iterator for ChunkPlan {
 }
 
 /// The steps of one choice, in order.
-fn choice_steps(choice: usize, out: &ChoiceOut) -> Vec<Step> {
+fn choice_steps(choice: usize, out: &ChoiceOut, interleave: bool) -> Vec<Step> {
     let thinking = !out.reasoning.is_empty();
     let mut steps = Vec::new();
     if out.tool_calls.is_empty() || thinking {
@@ -249,14 +269,30 @@ fn choice_steps(choice: usize, out: &ChoiceOut) -> Vec<Step> {
             thinking,
         }));
     }
-    for (call, c) in out.tool_calls.iter().enumerate() {
-        for piece in 0..c.arguments.len().max(1) {
-            steps.push(Step::Call {
-                choice,
-                call,
-                piece,
-                role: call == 0 && piece == 0 && !thinking,
-            });
+    let call_steps = |call: usize, piece: usize| Step::Call {
+        choice,
+        call,
+        piece,
+        role: call == 0 && piece == 0 && !thinking,
+    };
+    if interleave {
+        let longest = out
+            .tool_calls
+            .iter()
+            .map(|c| c.arguments.len().max(1))
+            .max();
+        for piece in 0..longest.unwrap_or(0) {
+            for (call, c) in out.tool_calls.iter().enumerate() {
+                if piece < c.arguments.len().max(1) {
+                    steps.push(call_steps(call, piece));
+                }
+            }
+        }
+    } else {
+        for (call, c) in out.tool_calls.iter().enumerate() {
+            for piece in 0..c.arguments.len().max(1) {
+                steps.push(call_steps(call, piece));
+            }
         }
     }
     steps.push(Step::Finish { choice, thinking });
@@ -467,6 +503,7 @@ mod tests {
                 prompt: 1,
                 completion: 2,
                 reasoning: None,
+                cached: None,
             },
         };
         let (raw, ev) = events(ChunkPlan::new(meta(), reply, true));
@@ -557,5 +594,59 @@ mod tests {
             .map(|e| e["choices"][0]["index"].as_u64().unwrap())
             .collect();
         assert_eq!(indices, [0, 1, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn quirks_change_ids_interleaving_and_usage_details() {
+        let call = |id: &str| CallOut {
+            id: id.into(),
+            name: "f".into(),
+            arguments: vec!["{\"a\":".into(), "1}".into()],
+        };
+        let reply = Reply {
+            choices: vec![ChoiceOut {
+                tool_calls: vec![call("call_a"), call("call_b")],
+                finish_reason: FinishOut::ToolCalls,
+                ..ChoiceOut::default()
+            }],
+            usage: UsageOut {
+                cached: Some(0),
+                ..UsageOut::default()
+            },
+        };
+        let fragment = |ev: &Value| ev["choices"][0]["delta"]["tool_calls"][0].clone();
+        let plan =
+            |quirks: Quirks| events(ChunkPlan::with_quirks(meta(), reply.clone(), true, quirks)).1;
+
+        let sequential = plan(Quirks::default());
+        let order: Vec<u64> = sequential[..4]
+            .iter()
+            .map(|e| fragment(e)["index"].as_u64().unwrap())
+            .collect();
+        assert_eq!(order, [0, 0, 1, 1]);
+        assert_eq!(fragment(&sequential[1])["id"], "");
+        assert_eq!(
+            sequential[5]["usage"]["prompt_tokens_details"],
+            json!({"cached_tokens": 0})
+        );
+
+        let mut quirks = Quirks {
+            interleave_tool_calls: true,
+            tool_call_ids: ContinuationIds::Omitted,
+            ..Quirks::default()
+        };
+        let interleaved = plan(quirks);
+        let order: Vec<u64> = interleaved[..4]
+            .iter()
+            .map(|e| fragment(e)["index"].as_u64().unwrap())
+            .collect();
+        assert_eq!(order, [0, 1, 0, 1]);
+        assert_eq!(fragment(&interleaved[1])["id"], "call_b");
+        assert!(fragment(&interleaved[2]).get("id").is_none());
+
+        quirks.tool_call_ids = ContinuationIds::Repeated;
+        let repeated = plan(quirks);
+        assert_eq!(fragment(&repeated[2])["id"], "call_a");
+        assert_eq!(fragment(&repeated[3])["id"], "call_b");
     }
 }

@@ -246,6 +246,8 @@ pub(crate) struct UsageOut {
     pub(crate) completion: u64,
     /// Reasoning tokens (part of `completion`), when the model thought.
     pub(crate) reasoning: Option<u64>,
+    /// Cached prompt tokens, written as `prompt_tokens_details` when set.
+    pub(crate) cached: Option<u64>,
 }
 
 /// The identity of one response: its id, timestamp and model.
@@ -260,6 +262,10 @@ impl UsageOut {
     /// The `usage` object on the wire.
     pub(crate) fn to_wire(self) -> Usage<'static> {
         let usage = Usage::new(self.prompt, self.completion);
+        let usage = match self.cached {
+            Some(cached) => usage.with_cached_tokens(cached),
+            None => usage,
+        };
         match self.reasoning {
             Some(reasoning) => usage.with_reasoning_tokens(reasoning),
             None => usage,
@@ -378,6 +384,7 @@ mod tests {
                 prompt: 3,
                 completion: 2,
                 reasoning: None,
+                cached: None,
             },
         };
         let meta = Meta {
