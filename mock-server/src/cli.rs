@@ -29,7 +29,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the mock API (the default when no subcommand is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Decode a captured SSE stream: print one JSON object with its events, chunks, whether
     /// it ended with [DONE], an in-stream error, and the accumulated completion. Exit 0 when
     /// decoded, 1 on malformed input.
@@ -95,6 +95,28 @@ struct ServeArgs {
     /// Add `prompt_tokens_details: {cached_tokens: 0}` to every usage.
     #[arg(long, env = "CHATWIRE_PROMPT_TOKENS_DETAILS")]
     prompt_tokens_details: bool,
+    /// Record: write a cassette of every proxied chat request into DIR (needs --upstream).
+    #[arg(
+        long,
+        env = "CHATWIRE_RECORD_TO",
+        value_name = "DIR",
+        requires = "upstream"
+    )]
+    record_to: Option<PathBuf>,
+    /// The OpenAI-compatible base URL (plain http) to proxy chat requests to when recording.
+    #[arg(
+        long,
+        env = "CHATWIRE_UPSTREAM",
+        value_name = "URL",
+        requires = "record_to"
+    )]
+    upstream: Option<String>,
+    /// Replay: serve the cassettes of DIR byte-exact to requests with the same body.
+    #[arg(long, env = "CHATWIRE_REPLAY", value_name = "DIR")]
+    replay: Option<PathBuf>,
+    /// Replay speed: `instant` or `recorded` (the recorded gaps between pieces).
+    #[arg(long, env = "CHATWIRE_REPLAY_SPEED", default_value = "instant", value_parser = ["instant", "recorded"])]
+    replay_speed: String,
     /// Log filter (tracing's syntax: error, warn, info, debug, trace, or per-target rules).
     #[arg(long, env = "CHATWIRE_LOG", default_value = "info")]
     log_level: String,
@@ -105,7 +127,7 @@ impl Cli {
     pub(crate) fn run(self) -> ExitCode {
         match self.command {
             None => serve(self.serve),
-            Some(Command::Serve(args)) => serve(args),
+            Some(Command::Serve(args)) => serve(*args),
             Some(Command::Decode { file }) => decode(file),
             Some(Command::Validate { file }) => validate(file),
         }
@@ -136,6 +158,10 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.strict = args.strict;
     config.pacing = args.pacing;
     config.rate_limit = args.rate_limit;
+    config.record_to = args.record_to;
+    config.upstream = args.upstream;
+    config.replay_dir = args.replay;
+    config.replay_at_recorded_speed = args.replay_speed == "recorded";
     config.quirks.tool_call_ids = args.tool_call_ids;
     config.quirks.interleave_tool_calls = args.interleave_tool_calls;
     config.quirks.prompt_tokens_details = args.prompt_tokens_details;

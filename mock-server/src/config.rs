@@ -58,6 +58,14 @@ pub struct Config {
     pub pacing: Option<Pacing>,
     /// How details that providers write differently are written.
     pub quirks: Quirks,
+    /// Where to write cassettes of proxied requests (with [`Config::upstream`]).
+    pub record_to: Option<PathBuf>,
+    /// The base URL (`http://…/v1`) chat requests are proxied to when recording.
+    pub upstream: Option<String>,
+    /// A directory of cassettes served byte-exact to requests with the same body.
+    pub replay_dir: Option<PathBuf>,
+    /// Replays cassettes with their recorded gaps instead of at once.
+    pub replay_at_recorded_speed: bool,
     /// Limits on chat requests per API key.
     pub rate_limit: Option<RateLimit>,
     /// Awaited before each streamed event is produced.
@@ -78,6 +86,10 @@ impl Default for Config {
             strict: false,
             pacing: None,
             rate_limit: None,
+            record_to: None,
+            upstream: None,
+            replay_dir: None,
+            replay_at_recorded_speed: false,
             quirks: Quirks::default(),
             before_chunk: None,
         }
@@ -99,6 +111,10 @@ impl fmt::Debug for Config {
             .field("pacing", &self.pacing)
             .field("rate_limit", &self.rate_limit)
             .field("quirks", &self.quirks)
+            .field("record_to", &self.record_to)
+            .field("upstream", &self.upstream)
+            .field("replay_dir", &self.replay_dir)
+            .field("replay_at_recorded_speed", &self.replay_at_recorded_speed)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

@@ -53,6 +53,7 @@ mod models;
 mod pacing;
 mod quirks;
 mod ratelimit;
+mod record;
 mod router;
 mod scenario;
 mod server;

@@ -25,6 +25,7 @@ use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
 use crate::models::{self, scope};
 use crate::pacing::Pacing;
 use crate::ratelimit::{Limiter, Slot};
+use crate::record::{self, Cassettes};
 use crate::scenario::{ErrorReply, Probe, Scenarios, Selected};
 use crate::stream::{self, ChunkPlan, Delivery, StreamAbort};
 use crate::validation;
@@ -41,12 +42,19 @@ pub(crate) struct State {
     pub(crate) scenarios: RwLock<Scenarios>,
     pub(crate) journal: Journal,
     pub(crate) limiter: Option<Limiter>,
+    pub(crate) cassettes: Option<Cassettes>,
 }
 
 impl State {
     /// A server's state before its first request.
-    pub(crate) fn new(config: Config, fixtures: Fixtures, scenarios: Scenarios) -> Self {
+    pub(crate) fn new(
+        config: Config,
+        fixtures: Fixtures,
+        scenarios: Scenarios,
+        cassettes: Option<Cassettes>,
+    ) -> Self {
         State {
+            cassettes,
             limiter: config.rate_limit.map(Limiter::new),
             config,
             fixtures,
@@ -200,6 +208,21 @@ async fn chat(
         }
     };
     seen.body = body.to_vec();
+    if let (Some(dir), Some(upstream)) = (&state.config.record_to, &state.config.upstream) {
+        return match record::proxy(upstream, dir, &parts.headers, body.clone()).await {
+            Ok(response) => response,
+            Err(message) => {
+                let err = ApiError::custom(502, &message, "upstream_error", "upstream_unreachable");
+                error(&err, early_id)
+            }
+        };
+    }
+    if let Some(cassettes) = &state.cassettes {
+        if let Some(response) = cassettes.replay(&body, state.config.replay_at_recorded_speed) {
+            seen.scenario = Some("replay".to_owned());
+            return response;
+        }
+    }
     let probed = ChatRequest::from_slice(&body)
         .ok()
         .map(|r| ChatInput::from_request(&r));

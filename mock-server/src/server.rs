@@ -22,6 +22,7 @@ use crate::journal::ReceivedRequest;
 use crate::pacing::Pacing;
 use crate::quirks::Quirks;
 use crate::ratelimit::RateLimit;
+use crate::record::Cassettes;
 use crate::router::{self, State};
 use crate::scenario::Scenarios;
 use crate::stream::ChunkPoint;
@@ -113,6 +114,19 @@ impl Server {
             })?,
             None => Scenarios::builtin(),
         };
+        let cassettes = match &config.replay_dir {
+            Some(dir) => Some(Cassettes::load(dir).map_err(|message| StartError {
+                kind: StartErrorKind::Fixtures,
+                message,
+            })?),
+            None => None,
+        };
+        if let Some(dir) = &config.record_to {
+            std::fs::create_dir_all(dir).map_err(|e| StartError {
+                kind: StartErrorKind::Fixtures,
+                message: format!("cannot make the cassette directory {}: {e}", dir.display()),
+            })?;
+        }
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartError {
@@ -121,7 +135,7 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            state: Arc::new(State::new(config, fixtures, scenarios)),
+            state: Arc::new(State::new(config, fixtures, scenarios, cassettes)),
         })
     }
 
@@ -417,6 +431,22 @@ impl MockServerBuilder {
     /// Limits chat requests per API key (429 `limit_requests` with `Retry-After` above).
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.config.rate_limit = Some(limit);
+        self
+    }
+
+    /// Proxies chat requests to `upstream` (a plain-`http` base URL such as
+    /// `http://127.0.0.1:8080/compatible-mode/v1`) and records a cassette of each in `dir`.
+    pub fn record_to(mut self, dir: impl Into<PathBuf>, upstream: impl Into<String>) -> Self {
+        self.config.record_to = Some(dir.into());
+        self.config.upstream = Some(upstream.into());
+        self
+    }
+
+    /// Serves the cassettes of `dir` byte-exact to requests with the same body; `recorded_speed`
+    /// keeps the recorded gaps between pieces.
+    pub fn replay_from(mut self, dir: impl Into<PathBuf>, recorded_speed: bool) -> Self {
+        self.config.replay_dir = Some(dir.into());
+        self.config.replay_at_recorded_speed = recorded_speed;
         self
     }
 

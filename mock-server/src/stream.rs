@@ -421,6 +421,13 @@ pub(crate) struct ChannelBody {
     rx: mpsc::Receiver<Result<Bytes, StreamAbort>>,
 }
 
+impl ChannelBody {
+    /// A body fed by `rx`; it ends when every sender is gone.
+    pub(crate) fn new(rx: mpsc::Receiver<Result<Bytes, StreamAbort>>) -> Self {
+        ChannelBody { rx }
+    }
+}
+
 impl Body for ChannelBody {
     type Data = Bytes;
     type Error = StreamAbort;
