@@ -35,6 +35,12 @@
 //!   bytes. The seed's "Who are you?" conversation replays the seed's answer.
 //! - Replay fixtures (`--fixtures DIR`) are JSON files matched on the exact conversation; see
 //!   the README.
+//! - A test bench (see the README's "Testing your client"): scenarios chosen by the
+//!   `x-mock-scenario` header or by `*.scenario.json` files with match rules (first match wins,
+//!   `--strict` for a 404 when none does), an error scenario per documented status, faults
+//!   inside a stream, pacing ([`Pacing`]), rate limits ([`RateLimit`]), quirk switches
+//!   ([`Quirks`]), record and replay, and a request journal (`/__admin/requests`,
+//!   [`MockServer::received_requests`], [`Expectation`]s checked on drop).
 //! - [`decode_stream`] (the `decode` subcommand) reads a captured stream back: its events,
 //!   chunks, `[DONE]`, an in-stream error and the accumulated completion.
 #![deny(missing_docs)]
