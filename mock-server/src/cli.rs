@@ -92,6 +92,15 @@ struct ServeArgs {
     /// Stream parallel tool calls' fragments interleaved by index.
     #[arg(long, env = "CHATWIRE_INTERLEAVE_TOOL_CALLS")]
     interleave_tool_calls: bool,
+    /// Key order of chunks and completions: openai (`id` first) or dashscope (`choices`
+    /// first, `id` last).
+    #[arg(
+        long,
+        env = "CHATWIRE_KEY_ORDER",
+        value_name = "ORDER",
+        default_value = "openai"
+    )]
+    key_order: chatwire_mock::KeyOrder,
     /// Add `prompt_tokens_details: {cached_tokens: 0}` to every usage.
     #[arg(long, env = "CHATWIRE_PROMPT_TOKENS_DETAILS")]
     prompt_tokens_details: bool,
@@ -165,6 +174,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.quirks.tool_call_ids = args.tool_call_ids;
     config.quirks.interleave_tool_calls = args.interleave_tool_calls;
     config.quirks.prompt_tokens_details = args.prompt_tokens_details;
+    config.quirks.key_order = args.key_order;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

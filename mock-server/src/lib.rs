@@ -55,6 +55,7 @@ mod fault;
 mod fixtures;
 mod generate;
 mod journal;
+mod keyorder;
 mod models;
 mod pacing;
 mod quirks;
@@ -74,7 +75,7 @@ pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_T
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
 pub use journal::ReceivedRequest;
 pub use pacing::Pacing;
-pub use quirks::{ContinuationIds, Quirks};
+pub use quirks::{ContinuationIds, KeyOrder, Quirks};
 pub use ratelimit::RateLimit;
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;

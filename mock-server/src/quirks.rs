@@ -28,6 +28,30 @@ impl std::str::FromStr for ContinuationIds {
     }
 }
 
+/// The key order of response objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyOrder {
+    /// OpenAI's: `id`, `object`, `created`, `model`, …, `choices`, `usage` (the default).
+    #[default]
+    OpenAi,
+    /// DashScope's: `choices`, `object`, `usage`, `created`, `system_fingerprint`, `model`,
+    /// `id`; in a choice `delta` first, in a delta `role` last.
+    DashScope,
+}
+
+impl std::str::FromStr for KeyOrder {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "openai" => Ok(KeyOrder::OpenAi),
+            "dashscope" => Ok(KeyOrder::DashScope),
+            other => Err(format!("unknown key order {other:?} (openai, dashscope)")),
+        }
+    }
+}
+
 /// The quirk switches of a server.
 ///
 /// # Example
@@ -51,4 +75,6 @@ pub struct Quirks {
     pub interleave_tool_calls: bool,
     /// Adds `"prompt_tokens_details":{"cached_tokens":0}` to every usage.
     pub prompt_tokens_details: bool,
+    /// The key order of chunks and completions.
+    pub key_order: KeyOrder,
 }

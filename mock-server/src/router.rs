@@ -24,6 +24,7 @@ use crate::generate::{count_tokens, created, hash_parts, request_id};
 use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
 use crate::models::{self, scope};
 use crate::pacing::Pacing;
+use crate::quirks::KeyOrder;
 use crate::ratelimit::{Limiter, Slot};
 use crate::record::{self, Cassettes};
 use crate::scenario::{ErrorReply, Probe, Scenarios, Selected};
@@ -343,7 +344,13 @@ fn answer(
             let message = "this scenario is a chunk script: it answers streaming requests only";
             return error(&ApiError::scenario_mismatch(message.to_owned()), &rid);
         }
-        return json(StatusCode::OK, completion_body(&meta, &reply), &rid);
+        let mut body = completion_body(&meta, &reply);
+        if state.config.quirks.key_order == KeyOrder::DashScope {
+            if let Ok(text) = std::str::from_utf8(&body) {
+                body = crate::keyorder::dashscope(text).into_bytes();
+            }
+        }
+        return json(StatusCode::OK, body, &rid);
     }
     let mut delivery = Delivery {
         pacing,

@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 
 use crate::fault::FaultKind;
 use crate::pacing::Pacing;
-use crate::quirks::{ContinuationIds, Quirks};
+use crate::quirks::{ContinuationIds, KeyOrder, Quirks};
 use crate::wire::{ChoiceOut, Meta, Reply};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
@@ -250,7 +250,13 @@ impl Iterator for ChunkPlan {
     fn next(&mut self) -> Option<Bytes> {
         let step = *self.steps.get(self.next)?;
         self.next += 1;
-        Some(self.render(step))
+        let event = self.render(step);
+        if self.quirks.key_order == KeyOrder::DashScope {
+            if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
+                return Some(Bytes::from(reordered));
+            }
+        }
+        Some(event)
     }
 }
 
