@@ -258,3 +258,58 @@ fn decode_fails_on_malformed_input_and_usage_errors() {
     assert!(out.contains("\"done\":true"));
     assert!(err.contains("discarded"), "{err}");
 }
+
+/// The test-bench flags are parsed, and a bad value is a usage error (exit 2) naming it.
+#[test]
+fn bench_flags_are_checked() {
+    for (flag, value, complaint) in [
+        ("--pacing", "ttft=1", "unknown pacing key"),
+        ("--rate-limit", "rps=many", "is not a number"),
+        (
+            "--tool-call-ids",
+            "sometimes",
+            "unknown continuation id style",
+        ),
+        ("--key-order", "alphabetical", "unknown key order"),
+        ("--replay-speed", "fast", "invalid value"),
+    ] {
+        let child = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", flag, value])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (status, mut child) = wait(child);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(err.contains(complaint), "{flag} {value}: {err}");
+    }
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--record-to",
+            "/tmp/never",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, mut child) = wait(child);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("--upstream"), "{err}");
+}
