@@ -3,7 +3,8 @@
 //! - `GET /__admin/requests`: the journal, a JSON array of received requests;
 //! - `DELETE /__admin/requests`: clears it;
 //! - `GET /__admin/scenarios`: every scenario, in matching order;
-//! - `POST /__admin/scenarios`: adds a scenario (or an array of them) before all others.
+//! - `POST /__admin/scenarios`: adds a scenario (or an array of them) before all others;
+//! - `DELETE /__admin/scenarios`: removes the scenarios added at run time.
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -57,6 +58,18 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
                 }
                 Err(e) => error(&ApiError::scenario_mismatch(e.to_string()), ADMIN_ID),
             }
+        }
+        ("/__admin/scenarios", &Method::DELETE) => {
+            let removed = state
+                .scenarios
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove_added();
+            json(
+                StatusCode::OK,
+                format!("{{\"removed\":{removed}}}").into_bytes(),
+                ADMIN_ID,
+            )
         }
         _ => error(&ApiError::unknown_path(method.as_str(), &path), ADMIN_ID),
     }

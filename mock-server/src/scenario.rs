@@ -306,6 +306,8 @@ impl Scenario {
 #[derive(Debug, Default)]
 pub(crate) struct Scenarios {
     list: Vec<(Scenario, AtomicU64)>,
+    /// How many of the first scenarios were added at run time.
+    added: usize,
 }
 
 /// The outcome of selection.
@@ -368,8 +370,16 @@ impl Scenarios {
     /// Puts `list` before every other scenario.
     pub(crate) fn prepend(&mut self, list: Vec<Scenario>) {
         let old = std::mem::take(&mut self.list);
+        self.added += list.len();
         self.extend(list);
         self.list.extend(old);
+    }
+
+    /// Removes the scenarios added at run time; returns how many there were.
+    pub(crate) fn remove_added(&mut self) -> usize {
+        let added = std::mem::take(&mut self.added);
+        self.list.drain(..added.min(self.list.len()));
+        added
     }
 
     /// Every scenario, in matching order.

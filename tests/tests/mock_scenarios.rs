@@ -313,4 +313,13 @@ async fn scenarios_are_listed_and_added_at_run_time() {
     )
     .await;
     assert_eq!(refused.status, 400);
+
+    let removed = send("DELETE", &admin, &[], "").await;
+    assert_eq!(removed.json()["removed"], 1);
+    assert_eq!(
+        content(&chat(&server.base_url(), &seed_request("")).await),
+        common::SEED_ANSWER
+    );
+    let after: Value = send("GET", &admin, &[], "").await.json();
+    assert_eq!(after.as_array().unwrap().len(), names.len());
 }
