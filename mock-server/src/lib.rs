@@ -19,7 +19,10 @@
 //! // The check a request body goes through, without a server:
 //! let ok = br#"{"model":"qwen-plus","messages":[{"role":"user","content":"Hi"}]}"#;
 //! assert!(chatwire_mock::check_request(ok).is_ok());
-//! let rejected = chatwire_mock::check_request(br#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#)
+//! let two = br#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#;
+//! assert!(chatwire_mock::check_request(two).is_ok());
+//! // The seed's table, read literally, allows n > 1 only on qwen-plus:
+//! let rejected = chatwire_mock::check_request_with(two, chatwire_mock::Profile::Documented, None)
 //!     .unwrap_err();
 //! assert_eq!(rejected.status(), 400);
 //! assert!(rejected.body().contains(r#""param":"n""#));
@@ -47,7 +50,10 @@ mod errors;
 mod fixtures;
 mod generate;
 mod models;
+mod profile;
+mod region;
 mod router;
+mod seed_errors;
 mod server;
 mod stream;
 mod thinking;
@@ -57,6 +63,8 @@ mod wire;
 
 pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT};
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
+pub use profile::{ParseSettingError, Profile, SettingKind};
+pub use region::Region;
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;
 
@@ -97,13 +105,31 @@ impl std::error::Error for Rejection {}
 ///
 /// The [`Rejection`] the server would answer with.
 pub fn check_request(body: &[u8]) -> Result<(), Rejection> {
-    router::admit(body, 0, &fixtures::Fixtures::builtin())
+    check_request_with(body, Profile::default(), None)
+}
+
+/// Like [`check_request`], under `profile` and with the models of `region` (every scope
+/// without one).
+///
+/// # Errors
+///
+/// The [`Rejection`] the server would answer with.
+pub fn check_request_with(
+    body: &[u8],
+    profile: Profile,
+    region: Option<Region>,
+) -> Result<(), Rejection> {
+    let contract = router::Contract {
+        profile,
+        scopes: region::scope_mask(region),
+    };
+    router::admit(body, 0, &fixtures::Fixtures::builtin(), contract)
         .map(|_| ())
         .map_err(|rejected| {
             let (err, rid) = *rejected;
             Rejection {
                 status: err.status(),
-                body: String::from_utf8_lossy(&err.body(&rid)).into_owned(),
+                body: String::from_utf8_lossy(&err.body_as(profile, &rid)).into_owned(),
             }
         })
 }

@@ -317,6 +317,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Follows `profile` where the seed, DashScope and OpenAI disagree (default:
+    /// [`Profile::DashScope`](crate::Profile::DashScope)).
+    pub fn profile(mut self, profile: crate::Profile) -> Self {
+        self.config.profile = profile;
+        self
+    }
+
+    /// Serves the models of `region`'s deployment scopes only (default: every scope).
+    pub fn region(mut self, region: crate::Region) -> Self {
+        self.config.region = Some(region);
+        self
+    }
+
     /// Adds the replay fixtures of `dir` (see the crate docs).
     pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.config.fixtures_dir = Some(dir.into());

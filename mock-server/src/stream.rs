@@ -78,6 +78,8 @@ pub(crate) struct ChunkPlan {
     reply: Reply,
     steps: Vec<Step>,
     next: usize,
+    /// OpenAI's finish chunk, `"delta":{}`, for a text answer too.
+    empty_finish: bool,
 }
 
 impl ChunkPlan {
@@ -104,7 +106,15 @@ impl ChunkPlan {
             reply,
             steps,
             next: 0,
+            empty_finish: false,
         }
+    }
+
+    /// With `empty` (the OpenAI profile), a text answer's finish chunk carries `"delta":{}`
+    /// as OpenAI's does, instead of DashScope's `"delta":{"content":""}`.
+    pub(crate) fn empty_finish_delta(mut self, empty: bool) -> Self {
+        self.empty_finish = empty;
+        self
     }
 
     /// How many events the stream has, `[DONE]` included.
@@ -200,7 +210,7 @@ impl ChunkPlan {
             }
             Step::Finish { choice, thinking } => {
                 let out = &choices[choice];
-                let delta = if out.tool_calls.is_empty() {
+                let delta = if out.tool_calls.is_empty() && !self.empty_finish {
                     Delta {
                         content: Maybe::Value(MessageContent::text("")),
                         reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },

@@ -74,6 +74,11 @@ fn validate_prints_the_envelope_of_a_bad_request() {
         &[],
         r#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#,
     );
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = validate(
+        &["--profile", "documented"],
+        r#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#,
+    );
     assert_eq!(code, 1);
     let envelope: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(envelope["error"]["param"], "n");
