@@ -36,6 +36,13 @@
 //! - Replies are deterministic: ids, `created` and generated text derive from the request's
 //!   `seed` (else the server's) and the request body, so the same request gives the same
 //!   bytes. The seed's "Who are you?" conversation replays the seed's answer.
+//! - A [`Profile`] chooses the contract where the seed, DashScope and OpenAI disagree:
+//!   `documented` enforces the seed's request table literally, `dashscope` (the default)
+//!   plays the live service, `openai` follows OpenAI's conventions (finish chunk, errors).
+//! - A [`Region`] narrows the model catalogue to its deployment scopes (Singapore:
+//!   International; Virginia: Global and US; Beijing: Chinese Mainland).
+//! - The header `x-mock-error: 400|401|429|429-rate-limit|429-quota|500|503` replays that row
+//!   of the seed's error-code table.
 //! - Replay fixtures (`--fixtures DIR`) are JSON files matched on the exact conversation; see
 //!   the README.
 //! - [`decode_stream`] (the `decode` subcommand) reads a captured stream back: its events,
