@@ -196,7 +196,7 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
     };
     if input.stream {
         let plan = ChunkPlan::new(meta, reply, input.include_usage)
-            .empty_finish_delta(profile == Profile::OpenAi);
+            .openai_conventions(profile == Profile::OpenAi);
         let body = stream::spawn(plan, state.config.before_chunk.clone());
         let mut response = Response::new(body.boxed_unsync());
         let headers = response.headers_mut();

@@ -334,3 +334,32 @@ async fn the_seed_error_table_on_request() {
     );
     assert!(quota.json().get("request_id").is_none());
 }
+
+#[tokio::test]
+async fn openai_tool_call_continuations_carry_only_the_arguments() {
+    let weather = r#","tools":[{"type":"function","function":{"name":"get_current_weather","parameters":{"type":"object","properties":{"location":{"type":"string"}},"required":["location"]}}}],"stream":true"#;
+    let request = format!(
+        r#"{{"model":"qwen-plus","messages":[{{"role":"user","content":"How is the weather in Singapore?"}}]{weather}}}"#
+    );
+    let fragments = |chunks: Vec<Value>| -> Vec<Value> {
+        chunks
+            .into_iter()
+            .filter_map(|c| c["choices"][0]["delta"]["tool_calls"].get(0).cloned())
+            .collect()
+    };
+    let dashscope = start(Profile::DashScope).await;
+    let ds = fragments(chunks(&chat(&dashscope.base_url(), &request).await));
+    let openai = start(Profile::OpenAi).await;
+    let oa = fragments(chunks(&chat(&openai.base_url(), &request).await));
+    assert!(ds.len() > 1, "{ds:?}");
+    assert_eq!(ds.len(), oa.len());
+    assert_eq!(ds[0], oa[0]);
+    assert!(oa[0]["id"].as_str().is_some_and(|id| !id.is_empty()));
+    for (d, o) in ds[1..].iter().zip(&oa[1..]) {
+        assert_eq!(d["id"], "");
+        assert_eq!(d["type"], "function");
+        assert!(o.get("id").is_none() && o.get("type").is_none(), "{o}");
+        assert_eq!(d["function"]["arguments"], o["function"]["arguments"]);
+        assert_eq!(o["index"], 0);
+    }
+}
