@@ -2,8 +2,9 @@
 //! scope, the series that accept "and later snapshots", and what each model can do (thinking,
 //! `n` > 1).
 //!
-//! Without a region the server accepts the union of all scopes. Each entry keeps its scopes so
-//! that a region can later narrow the list.
+//! Without a region the server accepts the union of all scopes; a [`Region`](crate::Region)
+//! narrows lookups and the model list to its scopes' masks. Snapshot dates must be real
+//! calendar days on or after the listed date.
 
 /// The deployment scopes the seed lists models for, as bits of a mask.
 pub(crate) mod scope {
