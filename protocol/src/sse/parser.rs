@@ -271,7 +271,7 @@ impl State {
         }
         let checked = match self.config.utf8_mode() {
             Utf8Mode::Replace => None,
-            Utf8Mode::Strict => match str::from_utf8(line) {
+            Utf8Mode::Strict => match utf8(line) {
                 Ok(text) => Some(text),
                 Err(err) => {
                     let at = line_start + err.valid_up_to() as u64;
@@ -498,13 +498,23 @@ fn decode<'b>(bytes: &'b [u8], checked: Option<&'b str>, scratch: &mut String) -
     if let Some(text) = checked {
         return Text::Borrowed(text);
     }
-    match str::from_utf8(bytes) {
+    match utf8(bytes) {
         Ok(text) => Text::Borrowed(text),
         Err(_) => {
             scratch.clear();
             push_lossy(scratch, bytes);
             Text::Scratch
         }
+    }
+}
+
+/// `bytes` as text when they are valid UTF-8, else the standard error (with the position of the
+/// first invalid byte). Validation is the decoder's largest per-byte cost, so valid input (the
+/// common case) is checked with SIMD; only invalid input is checked again, to find the position.
+fn utf8(bytes: &[u8]) -> Result<&str, str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(_) => str::from_utf8(bytes),
     }
 }
 
