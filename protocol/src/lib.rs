@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod fastpath;
 pub mod sse;
 pub mod types;
 pub mod validate;
