@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chatwire::sse::{Config, Decoder};
+use chatwire::types::{ChatCompletionChunk, JsonStr, MessageContent};
 use chatwire_benches::corpus::Corpus;
 use criterion::Criterion;
 use futures_util::StreamExt as _;
@@ -141,4 +142,210 @@ pub fn memchr_newlines(pieces: &[Bytes]) -> usize {
 /// The reference newline count, for asserting the ceiling's result.
 pub fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// What a typed pass found: chunks, and the decoded lengths of the text and tool-call
+/// arguments they carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Typed {
+    pub chunks: usize,
+    /// Decoded `content` (and, where the peer can read it, `reasoning_content`) bytes.
+    pub text_bytes: usize,
+    pub argument_bytes: usize,
+}
+
+/// Adds what one chatwire chunk carries, reading the text through `JsonStr` into a reused
+/// buffer (no allocation once it has grown).
+pub fn count_chunk(chunk: &ChatCompletionChunk<'_>, scratch: &mut String, out: &mut Typed) {
+    let mut decoded = |text: &JsonStr<'_>| {
+        scratch.clear();
+        text.unescape_into(scratch);
+        scratch.len()
+    };
+    out.chunks += 1;
+    for choice in chunk.choices() {
+        let Some(delta) = choice.delta.value() else {
+            continue;
+        };
+        if let Some(text) = delta.content.value().and_then(MessageContent::as_text) {
+            out.text_bytes += decoded(text);
+        }
+        if let Some(text) = delta.reasoning_text() {
+            out.text_bytes += decoded(text);
+        }
+        for call in delta.calls() {
+            if let Some(arguments) = call.arguments_text() {
+                out.argument_bytes += decoded(arguments);
+            }
+        }
+    }
+}
+
+/// A chunk parser: the default `ChatCompletionChunk::from_json`, or the serde path.
+pub type Parse = for<'a> fn(&'a str) -> Result<ChatCompletionChunk<'a>, String>;
+
+/// The default parser: `ChatCompletionChunk::from_json` (the fast path, serde behind it).
+pub fn parse_default(data: &str) -> Result<ChatCompletionChunk<'_>, String> {
+    ChatCompletionChunk::from_json(data).map_err(|e| e.to_string())
+}
+
+/// The general serde path alone: `serde_json::from_str` into `ChatCompletionChunk`.
+pub fn parse_serde(data: &str) -> Result<ChatCompletionChunk<'_>, String> {
+    serde_json::from_str(data).map_err(|e| e.to_string())
+}
+
+/// chatwire: `sse::Decoder` and a chunk parser over every event but `[DONE]`.
+pub fn chatwire_typed(pieces: &[Bytes], parse: Parse) -> Typed {
+    let mut decoder = Decoder::new();
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for piece in pieces {
+        decoder.feed(piece);
+        while let Some(event) = decoder.next_event().expect("framing") {
+            let data = event.data();
+            if data == "[DONE]" {
+                continue;
+            }
+            match parse(data) {
+                Ok(chunk) => count_chunk(&chunk, &mut scratch, &mut out),
+                Err(error) => panic!("invalid chunk: {error}"),
+            }
+        }
+    }
+    out
+}
+
+/// The chunk parser alone over already framed event data.
+pub fn json_chatwire(datas: &[String], parse: Parse) -> Typed {
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for data in datas {
+        match parse(data) {
+            Ok(chunk) => count_chunk(&chunk, &mut scratch, &mut out),
+            Err(error) => panic!("invalid chunk: {error}"),
+        }
+    }
+    out
+}
+
+/// async-openai's path: eventsource-stream, then `serde_json::from_str` of each event's data
+/// into `CreateChatCompletionStreamResponse` (what its `create_stream` does per event).
+/// Its delta has no `reasoning_content`, so only `content` is counted.
+pub fn async_openai_typed(pieces: &[Bytes]) -> Typed {
+    futures_executor::block_on(async {
+        let source =
+            futures_util::stream::iter(pieces.iter().cloned().map(Ok::<Bytes, Infallible>));
+        let mut events = eventsource_stream::EventStream::new(source);
+        let mut out = Typed::default();
+        while let Some(event) = events.next().await {
+            let event = event.expect("eventsource-stream failed");
+            if event.data == "[DONE]" {
+                continue;
+            }
+            count_async_openai(&event.data, &mut out);
+        }
+        out
+    })
+}
+
+/// async-openai's deserialization alone over already framed event data.
+pub fn json_async_openai(datas: &[String]) -> Typed {
+    let mut out = Typed::default();
+    for data in datas {
+        count_async_openai(data, &mut out);
+    }
+    out
+}
+
+fn count_async_openai(data: &str, out: &mut Typed) {
+    use async_openai::types::chat::CreateChatCompletionStreamResponse;
+
+    let chunk: CreateChatCompletionStreamResponse =
+        serde_json::from_str(data).expect("a valid chunk");
+    out.chunks += 1;
+    for choice in &chunk.choices {
+        if let Some(text) = &choice.delta.content {
+            out.text_bytes += text.len();
+        }
+        for call in choice.delta.tool_calls.iter().flatten() {
+            if let Some(arguments) = call.function.as_ref().and_then(|f| f.arguments.as_ref()) {
+                out.argument_bytes += arguments.len();
+            }
+        }
+    }
+}
+
+/// `serde_json::Value` per event, over chatwire's framing (the cost of a JSON tree).
+pub fn value_typed(pieces: &[Bytes]) -> Typed {
+    let mut decoder = Decoder::new();
+    let mut out = Typed::default();
+    for piece in pieces {
+        decoder.feed(piece);
+        while let Some(event) = decoder.next_event().expect("framing") {
+            let data = event.data();
+            if data == "[DONE]" {
+                continue;
+            }
+            let value: serde_json::Value = serde_json::from_str(data).expect("valid JSON");
+            out.chunks += 1;
+            for choice in value["choices"].as_array().into_iter().flatten() {
+                let delta = &choice["delta"];
+                for field in ["content", "reasoning_content"] {
+                    if let Some(text) = delta[field].as_str() {
+                        out.text_bytes += text.len();
+                    }
+                }
+                for call in delta["tool_calls"].as_array().into_iter().flatten() {
+                    if let Some(arguments) = call["function"]["arguments"].as_str() {
+                        out.argument_bytes += arguments.len();
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The data of every event but `[DONE]`, as text.
+pub fn event_datas(corpus: &Corpus) -> Vec<String> {
+    corpus
+        .event_pieces()
+        .iter()
+        .map(|event| {
+            let end = event.len()
+                - event
+                    .iter()
+                    .rev()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+            String::from_utf8_lossy(&event[b"data: ".len()..end]).into_owned()
+        })
+        .filter(|data| data != "[DONE]")
+        .collect()
+}
+
+/// What every typed peer must find in `corpus`, and what the async-openai path can (its
+/// delta type has no `reasoning_content`): the `content` bytes alone, counted once here.
+pub fn typed_facts(corpus: &Corpus) -> (Typed, Typed) {
+    let all = Typed {
+        chunks: corpus.chunks,
+        text_bytes: corpus.text_bytes,
+        argument_bytes: corpus.argument_bytes,
+    };
+    let mut content = 0;
+    for data in event_datas(corpus) {
+        let value: serde_json::Value = serde_json::from_str(&data).expect("valid JSON");
+        for choice in value["choices"].as_array().into_iter().flatten() {
+            if let Some(text) = choice["delta"]["content"].as_str() {
+                content += text.len();
+            }
+        }
+    }
+    (
+        all,
+        Typed {
+            text_bytes: content,
+            ..all
+        },
+    )
 }

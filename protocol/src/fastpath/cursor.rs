@@ -121,29 +121,31 @@ impl<'a> Cursor<'a> {
     /// An object key without escapes (a key with escapes is decoded by serde, so the fast
     /// path leaves it alone).
     fn key(&mut self) -> Option<&'a str> {
-        let raw = self.string()?;
-        if raw.as_bytes().contains(&b'\\') {
-            return None;
+        match self.string()? {
+            (raw, false) => Some(raw),
+            (_, true) => None,
         }
-        Some(raw)
     }
 
     /// A string whose `"` comes next: the text between the quotes, escapes intact, checked
     /// exactly as serde_json checks a string it does not decode (no control character, no
-    /// raw `"`, escapes among `\" \\ \/ \b \f \n \r \t \uXXXX`; surrogates are not paired).
-    pub(super) fn string(&mut self) -> Option<&'a str> {
+    /// raw `"`, escapes among `\" \\ \/ \b \f \n \r \t \uXXXX`; surrogates are not paired),
+    /// and whether it holds an escape.
+    pub(super) fn string(&mut self) -> Option<(&'a str, bool)> {
         self.eat(b'"')?;
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let mut at = start;
+        let mut escaped = false;
         loop {
             at += plain_run(bytes.get(at..)?);
             match *bytes.get(at)? {
                 b'"' => {
                     self.pos = at + 1;
-                    return self.text.get(start..at);
+                    return self.text.get(start..at).map(|raw| (raw, escaped));
                 }
                 b'\\' => {
+                    escaped = true;
                     at += 1;
                     match *bytes.get(at)? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 1,
@@ -334,7 +336,8 @@ mod tests {
         ];
         for text in ok {
             let mut c = Cursor::new(text);
-            assert_eq!(c.string(), Some(&text[1..text.len() - 1]), "{text}");
+            let inner = &text[1..text.len() - 1];
+            assert_eq!(c.string(), Some((inner, inner.contains('\\'))), "{text}");
             assert!(serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok());
         }
         let bad = [

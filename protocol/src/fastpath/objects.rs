@@ -5,14 +5,16 @@
 //! field holding something else, array content, an `error` object) makes them return `None`.
 
 use crate::types::{
-    ChatCompletionChunk, ChunkChoice, CompletionTokensDetails, Delta, Extra, FinishReason,
-    FunctionCallDelta, JsonStr, List, Maybe, MessageContent, ObjectKind, PromptTokensDetails,
-    RawJson, Role, ServiceTier, ToolCallDelta, ToolType, Usage,
+    ChatCompletionChunk, ChunkChoice, Delta, Extra, FinishReason, FunctionCallDelta, JsonStr, List,
+    Maybe, MessageContent, ObjectKind, RawJson, Role, ServiceTier, ToolCallDelta, ToolType, Usage,
 };
 
 use super::cursor::Cursor;
 
 /// A whole chunk: one object and nothing but whitespace after it.
+///
+/// Values are filled in place (a chunk is about a kilobyte, most of it the inline first
+/// choice): moving them through return values would cost more than the parsing.
 pub(super) fn chunk<'a>(cursor: &mut Cursor<'a>) -> Option<ChatCompletionChunk<'a>> {
     let mut chunk = ChatCompletionChunk::default();
     cursor.object(|c, key| {
@@ -23,8 +25,8 @@ pub(super) fn chunk<'a>(cursor: &mut Cursor<'a>) -> Option<ChatCompletionChunk<'
             "model" => chunk.model = string(c)?,
             "system_fingerprint" => chunk.system_fingerprint = string(c)?,
             "service_tier" => chunk.service_tier = string(c)?.map(ServiceTier::from_json_str),
-            "choices" => chunk.choices = list(c, choice)?,
-            "usage" => chunk.usage = object(c, usage)?,
+            "choices" => list(c, &mut chunk.choices, choice)?,
+            "usage" => object(c, &mut chunk.usage, usage)?,
             // An error is rare and has its own shapes: left to serde unless `null`.
             "error" => {
                 if !c.null()? {
@@ -42,12 +44,11 @@ pub(super) fn chunk<'a>(cursor: &mut Cursor<'a>) -> Option<ChatCompletionChunk<'
     Some(chunk)
 }
 
-fn choice<'a>(cursor: &mut Cursor<'a>) -> Option<ChunkChoice<'a>> {
-    let mut choice = ChunkChoice::default();
+fn choice<'a>(cursor: &mut Cursor<'a>, choice: &mut ChunkChoice<'a>) -> Option<()> {
     cursor.object(|c, key| {
         match key {
             "index" => choice.index = small_integer(c)?,
-            "delta" => choice.delta = object(c, delta)?,
+            "delta" => object(c, &mut choice.delta, delta)?,
             "finish_reason" => {
                 choice.finish_reason = string(c)?.map(FinishReason::from_json_str);
             }
@@ -55,12 +56,10 @@ fn choice<'a>(cursor: &mut Cursor<'a>) -> Option<ChunkChoice<'a>> {
             _ => extra(c, &mut choice.extra, key)?,
         }
         Some(())
-    })?;
-    Some(choice)
+    })
 }
 
-fn delta<'a>(cursor: &mut Cursor<'a>) -> Option<Delta<'a>> {
-    let mut delta = Delta::default();
+fn delta<'a>(cursor: &mut Cursor<'a>, delta: &mut Delta<'a>) -> Option<()> {
     cursor.object(|c, key| {
         match key {
             "role" => delta.role = string(c)?.map(Role::from_json_str),
@@ -69,32 +68,28 @@ fn delta<'a>(cursor: &mut Cursor<'a>) -> Option<Delta<'a>> {
             "reasoning_content" => delta.reasoning_content = string(c)?,
             "reasoning" => delta.reasoning = string(c)?,
             "refusal" => delta.refusal = string(c)?,
-            "tool_calls" => delta.tool_calls = list(c, tool_call)?,
-            "function_call" => delta.function_call = object(c, function)?,
+            "tool_calls" => list(c, &mut delta.tool_calls, tool_call)?,
+            "function_call" => object(c, &mut delta.function_call, function)?,
             _ => extra(c, &mut delta.extra, key)?,
         }
         Some(())
-    })?;
-    Some(delta)
+    })
 }
 
-fn tool_call<'a>(cursor: &mut Cursor<'a>) -> Option<ToolCallDelta<'a>> {
-    let mut call = ToolCallDelta::default();
+fn tool_call<'a>(cursor: &mut Cursor<'a>, call: &mut ToolCallDelta<'a>) -> Option<()> {
     cursor.object(|c, key| {
         match key {
             "index" => call.index = small_integer(c)?,
             "id" => call.id = string(c)?,
             "type" => call.kind = string(c)?.map(ToolType::from_json_str),
-            "function" => call.function = object(c, function)?,
+            "function" => object(c, &mut call.function, function)?,
             _ => extra(c, &mut call.extra, key)?,
         }
         Some(())
-    })?;
-    Some(call)
+    })
 }
 
-fn function<'a>(cursor: &mut Cursor<'a>) -> Option<FunctionCallDelta<'a>> {
-    let mut function = FunctionCallDelta::default();
+fn function<'a>(cursor: &mut Cursor<'a>, function: &mut FunctionCallDelta<'a>) -> Option<()> {
     cursor.object(|c, key| {
         match key {
             "name" => function.name = string(c)?,
@@ -102,48 +97,39 @@ fn function<'a>(cursor: &mut Cursor<'a>) -> Option<FunctionCallDelta<'a>> {
             _ => extra(c, &mut function.extra, key)?,
         }
         Some(())
-    })?;
-    Some(function)
+    })
 }
 
-fn usage<'a>(cursor: &mut Cursor<'a>) -> Option<Usage<'a>> {
-    let mut usage = Usage::default();
+fn usage<'a>(cursor: &mut Cursor<'a>, usage: &mut Usage<'a>) -> Option<()> {
     cursor.object(|c, key| {
         match key {
             "prompt_tokens" => usage.prompt_tokens = integer(c)?,
             "completion_tokens" => usage.completion_tokens = integer(c)?,
             "total_tokens" => usage.total_tokens = integer(c)?,
-            "prompt_tokens_details" => {
-                usage.prompt_tokens_details = object(c, |c| {
-                    let mut details = PromptTokensDetails::default();
-                    c.object(|c, key| {
-                        match key {
-                            "cached_tokens" => details.cached_tokens = integer(c)?,
-                            _ => extra(c, &mut details.extra, key)?,
-                        }
-                        Some(())
-                    })?;
-                    Some(details)
-                })?;
-            }
+            "prompt_tokens_details" => object(c, &mut usage.prompt_tokens_details, |c, d| {
+                c.object(|c, key| {
+                    match key {
+                        "cached_tokens" => d.cached_tokens = integer(c)?,
+                        _ => extra(c, &mut d.extra, key)?,
+                    }
+                    Some(())
+                })
+            })?,
             "completion_tokens_details" => {
-                usage.completion_tokens_details = object(c, |c| {
-                    let mut details = CompletionTokensDetails::default();
+                object(c, &mut usage.completion_tokens_details, |c, d| {
                     c.object(|c, key| {
                         match key {
-                            "reasoning_tokens" => details.reasoning_tokens = integer(c)?,
-                            _ => extra(c, &mut details.extra, key)?,
+                            "reasoning_tokens" => d.reasoning_tokens = integer(c)?,
+                            _ => extra(c, &mut d.extra, key)?,
                         }
                         Some(())
-                    })?;
-                    Some(details)
+                    })
                 })?;
             }
             _ => extra(c, &mut usage.extra, key)?,
         }
         Some(())
-    })?;
-    Some(usage)
+    })
 }
 
 /// `null`, or a string kept raw with its escapes.
@@ -152,7 +138,7 @@ fn string<'a>(c: &mut Cursor<'a>) -> Option<Maybe<JsonStr<'a>>> {
         return Some(Maybe::Null);
     }
     c.string()
-        .map(|raw| Maybe::Value(JsonStr::from_validated_raw(raw)))
+        .map(|(raw, escaped)| Maybe::Value(JsonStr::from_scanned_raw(raw, escaped)))
 }
 
 /// `null`, or a plain integer (a lenient `u64` field).
@@ -182,37 +168,41 @@ fn raw<'a>(c: &mut Cursor<'a>) -> Option<Maybe<RawJson<'a>>> {
         .map(|text| Maybe::Value(RawJson::from_validated(text)))
 }
 
-/// `null`, or an object read by `read`.
-fn object<'a, T>(
+/// `null`, or an object filled in place by `fill` (a repeated key starts afresh, as with
+/// serde).
+fn object<'a, T: Default>(
     c: &mut Cursor<'a>,
-    read: impl FnOnce(&mut Cursor<'a>) -> Option<T>,
-) -> Option<Maybe<T>> {
+    slot: &mut Maybe<T>,
+    fill: impl FnOnce(&mut Cursor<'a>, &mut T) -> Option<()>,
+) -> Option<()> {
     if c.null()? {
-        return Some(Maybe::Null);
+        *slot = Maybe::Null;
+        return Some(());
     }
     if c.peek()? != b'{' {
         return None;
     }
-    read(c).map(Maybe::Value)
+    fill(c, slot.insert(T::default()))
 }
 
-/// `null`, or an array of objects read by `read`.
-fn list<'a, T>(
+/// `null`, or an array of objects, each filled in place by `fill`.
+fn list<'a, T: Default>(
     c: &mut Cursor<'a>,
-    mut read: impl FnMut(&mut Cursor<'a>) -> Option<T>,
-) -> Option<Maybe<List<T>>> {
+    slot: &mut Maybe<List<T>>,
+    mut fill: impl FnMut(&mut Cursor<'a>, &mut T) -> Option<()>,
+) -> Option<()> {
     if c.null()? {
-        return Some(Maybe::Null);
+        *slot = Maybe::Null;
+        return Some(());
     }
-    let mut list = List::new();
+    let list = slot.insert(List::new());
     c.array(|c| {
         if c.peek()? != b'{' {
             return None;
         }
-        list.push(read(c)?);
-        Some(())
-    })?;
-    Some(Maybe::Value(list))
+        list.push(T::default());
+        fill(c, list.last_mut()?)
+    })
 }
 
 /// An unknown field, kept raw (`null` included) in input order.
