@@ -1,9 +1,16 @@
-//! Typed decoding: bytes to chunks. chatwire (its SSE decoder, then
-//! `ChatCompletionChunk::from_json`, which takes the chunk fast path; and the general serde
-//! path alone) beside async-openai's path (eventsource-stream, then serde_json into
-//! `CreateChatCompletionStreamResponse`) and a `serde_json::Value` per event, on the same
-//! bytes in the same group. Each pass reads every delta's text (chatwire through `JsonStr`,
-//! into a reused buffer) and asserts the chunk count and decoded text length.
+//! Typed decoding: bytes to chunks, and chunks to whole completions.
+//!
+//! - `typed/*`: chatwire's `stream::ChunkDecoder` (its SSE decoder, then the chunk fast path
+//!   behind `ChatCompletionChunk::from_json`), chatwire's SSE decoder with the general serde
+//!   path, async-openai's path (eventsource-stream, then serde_json into
+//!   `CreateChatCompletionStreamResponse`), and a `serde_json::Value` per event. Each
+//!   response is one stream fed in random 1..=4096-byte pieces; every delta's text is read
+//!   (chatwire through `JsonStr`, into a reused buffer) and the chunk count and decoded text
+//!   length are asserted.
+//! - `json/text`: the JSON step alone, over the already framed data of every event.
+//! - `accumulate/*`: chatwire's `ChunkDecoder::drain_into` an `Accumulator`, against
+//!   async-openai's path plus the `String` accumulation its users write; the completions'
+//!   text and argument lengths are asserted.
 
 mod common;
 
@@ -13,39 +20,60 @@ use chatwire_benches::corpus::{self, Corpus};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
 use common::{
-    async_openai_typed, chatwire_typed, parse_default, parse_serde, typed_facts, value_typed, Feed,
+    accumulate_facts, async_openai_accumulate, async_openai_responses, chatwire_accumulate,
+    chatwire_serde_typed, chatwire_stream_typed, response_frags, typed_facts, value_responses,
 };
 
-fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus, feeds: &[Feed]) {
+fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
     let (want, want_content_only) = typed_facts(corpus);
+    let responses = response_frags(corpus);
     let mut group = c.benchmark_group(name);
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
-    for feed in feeds {
-        let pieces = &feed.pieces;
-        group.bench_function(format!("chatwire/{}", feed.name), |b| {
-            b.iter(|| assert_eq!(chatwire_typed(black_box(pieces), parse_default), want))
-        });
-        group.bench_function(format!("chatwire-serde/{}", feed.name), |b| {
-            b.iter(|| assert_eq!(chatwire_typed(black_box(pieces), parse_serde), want))
-        });
-        group.bench_function(format!("async-openai/{}", feed.name), |b| {
-            b.iter(|| assert_eq!(async_openai_typed(black_box(pieces)), want_content_only))
-        });
-        group.bench_function(format!("serde_json-Value/{}", feed.name), |b| {
-            b.iter(|| assert_eq!(value_typed(black_box(pieces)), want))
-        });
-    }
+    group.bench_function("chatwire", |b| {
+        b.iter(|| assert_eq!(chatwire_stream_typed(black_box(&responses)), want))
+    });
+    group.bench_function("chatwire-serde", |b| {
+        b.iter(|| assert_eq!(chatwire_serde_typed(black_box(&responses)), want))
+    });
+    group.bench_function("async-openai", |b| {
+        b.iter(|| {
+            assert_eq!(
+                async_openai_responses(black_box(&responses)),
+                want_content_only
+            )
+        })
+    });
+    group.bench_function("serde_json-Value", |b| {
+        b.iter(|| assert_eq!(value_responses(black_box(&responses)), want))
+    });
     group.finish();
 }
 
-/// JSON alone: the data of every event, already framed, parsed by each peer (the chunk count
-/// and decoded text length asserted as above).
-fn json_only(c: &mut Criterion) {
-    let text = corpus::text_corpus();
-    let (want, want_content_only) = typed_facts(&text);
-    let datas = common::event_datas(&text);
-    drop(text);
+fn accumulate_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
+    let (want, want_content_only) = accumulate_facts(corpus);
+    let responses = response_frags(corpus);
+    let mut group = c.benchmark_group(name);
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
+    group.bench_function("chatwire", |b| {
+        b.iter(|| assert_eq!(chatwire_accumulate(black_box(&responses)), want))
+    });
+    group.bench_function("async-openai+String", |b| {
+        b.iter(|| {
+            assert_eq!(
+                async_openai_accumulate(black_box(&responses)),
+                want_content_only
+            )
+        })
+    });
+    group.finish();
+}
+
+/// JSON alone: the data of every event, already framed, parsed by each peer.
+fn json_only(c: &mut Criterion, corpus: &Corpus) {
+    let (want, want_content_only) = typed_facts(corpus);
+    let datas = common::event_datas(corpus);
     let bytes: usize = datas.iter().map(String::len).sum();
     let mut group = c.benchmark_group("json/text");
     group.sampling_mode(SamplingMode::Flat);
@@ -53,13 +81,18 @@ fn json_only(c: &mut Criterion) {
     group.bench_function("chatwire", |b| {
         b.iter(|| {
             assert_eq!(
-                common::json_chatwire(black_box(&datas), parse_default),
+                common::json_chatwire(black_box(&datas), common::parse_default),
                 want
             )
         })
     });
     group.bench_function("chatwire-serde", |b| {
-        b.iter(|| assert_eq!(common::json_chatwire(black_box(&datas), parse_serde), want))
+        b.iter(|| {
+            assert_eq!(
+                common::json_chatwire(black_box(&datas), common::parse_serde),
+                want
+            )
+        })
     });
     group.bench_function("async-openai", |b| {
         b.iter(|| {
@@ -72,22 +105,20 @@ fn json_only(c: &mut Criterion) {
     group.finish();
 }
 
-fn corpora(c: &mut Criterion) {
+fn benches(c: &mut Criterion) {
     let text = corpus::text_corpus();
-    let feeds = common::standard_feeds(&text);
-    let frag_and_event: Vec<Feed> = feeds
-        .into_iter()
-        .filter(|f| f.name == "frag" || f.name == "event")
-        .collect();
-    typed_group(c, "typed/text", &text, &frag_and_event);
+    typed_group(c, "typed/text", &text);
+    json_only(c, &text);
+    accumulate_group(c, "accumulate/text", &text);
     drop(text);
     let tools = corpus::tool_call_corpus();
-    typed_group(c, "typed/tool-calls", &tools, &[common::frag_feed(&tools)]);
+    typed_group(c, "typed/tool-calls", &tools);
+    accumulate_group(c, "accumulate/tool-calls", &tools);
 }
 
 criterion_group! {
-    name = benches;
+    name = typed;
     config = common::criterion();
-    targets = json_only, corpora
+    targets = benches
 }
-criterion_main!(benches);
+criterion_main!(typed);

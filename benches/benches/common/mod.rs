@@ -8,7 +8,9 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use bytes::Bytes;
+use chatwire::accumulate::Accumulator;
 use chatwire::sse::{Config, Decoder};
+use chatwire::stream::{ChunkDecoder, StreamItem};
 use chatwire::types::{ChatCompletionChunk, JsonStr, MessageContent};
 use chatwire_benches::corpus::Corpus;
 use criterion::Criterion;
@@ -345,6 +347,232 @@ pub fn typed_facts(corpus: &Corpus) -> (Typed, Typed) {
         all,
         Typed {
             text_bytes: content,
+            ..all
+        },
+    )
+}
+
+/// Each response of the corpus (one HTTP body, ending with `[DONE]`) cut into random
+/// 1..=4096-byte pieces: the shape a client's typed layer sees.
+pub fn response_frags(corpus: &Corpus) -> Vec<Vec<Bytes>> {
+    let all = Bytes::from(corpus.bytes.clone());
+    let mut rng = chatwire_benches::corpus::Rng::new(0xF7A6);
+    let mut start = 0;
+    corpus
+        .response_ends
+        .iter()
+        .map(|&end| {
+            let mut pieces = Vec::new();
+            while start < end {
+                let len = 1 + rng.below(4096) as usize;
+                let stop = (start + len).min(end);
+                pieces.push(all.slice(start..stop));
+                start = stop;
+            }
+            pieces
+        })
+        .collect()
+}
+
+/// chatwire's typed layer: `stream::ChunkDecoder` (SSE, then the chunk fast path), one
+/// decoder reused across responses (`finish` between them keeps its buffers).
+pub fn chatwire_stream_typed(responses: &[Vec<Bytes>]) -> Typed {
+    let mut decoder = ChunkDecoder::new();
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for response in responses {
+        for piece in response {
+            decoder.feed(piece);
+            while let Some(item) = decoder.next_item().expect("a valid stream") {
+                if let StreamItem::Chunk(chunk) = item {
+                    count_chunk(&chunk, &mut scratch, &mut out);
+                }
+            }
+        }
+        assert!(
+            decoder.finish().is_clean(),
+            "each response ends with [DONE]"
+        );
+    }
+    out
+}
+
+/// chatwire's SSE decoder and the general serde path, per response.
+pub fn chatwire_serde_typed(responses: &[Vec<Bytes>]) -> Typed {
+    let mut decoder = Decoder::new();
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for response in responses {
+        for piece in response {
+            decoder.feed(piece);
+            while let Some(event) = decoder.next_event().expect("framing") {
+                let data = event.data();
+                if data == "[DONE]" {
+                    continue;
+                }
+                match serde_json::from_str::<ChatCompletionChunk<'_>>(data) {
+                    Ok(chunk) => count_chunk(&chunk, &mut scratch, &mut out),
+                    Err(error) => panic!("invalid chunk: {error}"),
+                }
+            }
+        }
+        assert!(decoder.finish().is_clean());
+    }
+    out
+}
+
+/// async-openai's path, one event stream per response.
+pub fn async_openai_responses(responses: &[Vec<Bytes>]) -> Typed {
+    let mut out = Typed::default();
+    for response in responses {
+        let typed = async_openai_typed(response);
+        out.chunks += typed.chunks;
+        out.text_bytes += typed.text_bytes;
+        out.argument_bytes += typed.argument_bytes;
+    }
+    out
+}
+
+/// `serde_json::Value` per event over chatwire's framing, per response.
+pub fn value_responses(responses: &[Vec<Bytes>]) -> Typed {
+    let mut out = Typed::default();
+    for response in responses {
+        let typed = value_typed(response);
+        out.chunks += typed.chunks;
+        out.text_bytes += typed.text_bytes;
+        out.argument_bytes += typed.argument_bytes;
+    }
+    out
+}
+
+/// What accumulating every response found: completions, and the decoded lengths of their
+/// text and tool-call arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Accumulated {
+    pub completions: usize,
+    pub tool_calls: usize,
+    pub text_bytes: usize,
+    pub argument_bytes: usize,
+}
+
+/// chatwire: `ChunkDecoder::drain_into` an `Accumulator`, one completion per response.
+pub fn chatwire_accumulate(responses: &[Vec<Bytes>]) -> Accumulated {
+    let mut decoder = ChunkDecoder::new();
+    let mut out = Accumulated::default();
+    for response in responses {
+        let mut acc = Accumulator::new();
+        for piece in response {
+            decoder.feed(piece);
+            decoder.drain_into(&mut acc).expect("a valid stream");
+        }
+        assert!(decoder.finish().is_clean());
+        let completion = acc.into_completion();
+        out.completions += 1;
+        for choice in completion.choices() {
+            let Some(message) = choice.message.value() else {
+                continue;
+            };
+            for text in [message.content_text(), message.reasoning_text()]
+                .into_iter()
+                .flatten()
+            {
+                out.text_bytes += text.to_cow().len();
+            }
+            for call in message.calls() {
+                out.tool_calls += 1;
+                if let Some(arguments) = call.function.value().and_then(|f| f.arguments.value()) {
+                    out.argument_bytes += arguments.to_cow().len();
+                }
+            }
+        }
+    }
+    out
+}
+
+/// async-openai's path plus the accumulation its users write: a `String` for the content,
+/// and per tool-call index an id, a name and an argument `String`.
+pub fn async_openai_accumulate(responses: &[Vec<Bytes>]) -> Accumulated {
+    use async_openai::types::chat::CreateChatCompletionStreamResponse;
+
+    let mut out = Accumulated::default();
+    for response in responses {
+        let (content, calls) = futures_executor::block_on(async {
+            let source =
+                futures_util::stream::iter(response.iter().cloned().map(Ok::<Bytes, Infallible>));
+            let mut events = eventsource_stream::EventStream::new(source);
+            let mut content = String::new();
+            let mut calls: Vec<(String, String, String)> = Vec::new();
+            while let Some(event) = events.next().await {
+                let event = event.expect("eventsource-stream failed");
+                if event.data == "[DONE]" {
+                    break;
+                }
+                let chunk: CreateChatCompletionStreamResponse =
+                    serde_json::from_str(&event.data).expect("a valid chunk");
+                for choice in chunk.choices {
+                    if let Some(text) = choice.delta.content {
+                        content.push_str(&text);
+                    }
+                    for call in choice.delta.tool_calls.into_iter().flatten() {
+                        let index = call.index as usize;
+                        if calls.len() <= index {
+                            calls.resize_with(index + 1, Default::default);
+                        }
+                        let slot = &mut calls[index];
+                        if let Some(id) = call.id.filter(|id| !id.is_empty()) {
+                            slot.0 = id;
+                        }
+                        if let Some(function) = call.function {
+                            if let Some(name) = function.name {
+                                slot.1 = name;
+                            }
+                            if let Some(arguments) = function.arguments {
+                                slot.2.push_str(&arguments);
+                            }
+                        }
+                    }
+                }
+            }
+            (content, calls)
+        });
+        out.completions += 1;
+        out.text_bytes += content.len();
+        out.tool_calls += calls.len();
+        out.argument_bytes += calls.iter().map(|call| call.2.len()).sum::<usize>();
+    }
+    out
+}
+
+/// What accumulating `corpus` must give, and what the async-openai path can give (content
+/// only), counted once here from the event data.
+pub fn accumulate_facts(corpus: &Corpus) -> (Accumulated, Accumulated) {
+    let (typed, content_only) = typed_facts(corpus);
+    let mut tool_calls = 0;
+    for data in event_datas(corpus) {
+        let value: serde_json::Value = serde_json::from_str(&data).expect("valid JSON");
+        for choice in value["choices"].as_array().into_iter().flatten() {
+            for call in choice["delta"]["tool_calls"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                // A call starts with the piece that carries its id.
+                if call["id"].as_str().is_some_and(|id| !id.is_empty()) {
+                    tool_calls += 1;
+                }
+            }
+        }
+    }
+    let all = Accumulated {
+        completions: corpus.responses,
+        tool_calls,
+        text_bytes: typed.text_bytes,
+        argument_bytes: typed.argument_bytes,
+    };
+    (
+        all,
+        Accumulated {
+            text_bytes: content_only.text_bytes,
             ..all
         },
     )

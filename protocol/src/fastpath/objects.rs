@@ -182,7 +182,11 @@ fn object<'a, T: Default>(
     if c.peek()? != b'{' {
         return None;
     }
-    fill(c, slot.insert(T::default()))
+    *slot = Maybe::Value(T::default());
+    match slot {
+        Maybe::Value(value) => fill(c, value),
+        Maybe::Absent | Maybe::Null => None,
+    }
 }
 
 /// `null`, or an array of objects, each filled in place by `fill`.
@@ -195,13 +199,15 @@ fn list<'a, T: Default>(
         *slot = Maybe::Null;
         return Some(());
     }
-    let list = slot.insert(List::new());
+    *slot = Maybe::Value(List::new());
+    let Maybe::Value(list) = slot else {
+        return None;
+    };
     c.array(|c| {
         if c.peek()? != b'{' {
             return None;
         }
-        list.push(T::default());
-        fill(c, list.last_mut()?)
+        fill(c, list.push_default()?)
     })
 }
 
