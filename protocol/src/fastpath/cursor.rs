@@ -25,6 +25,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips JSON whitespace (space, tab, LF, CR: exactly serde_json's set).
+    #[inline]
     pub(super) fn ws(&mut self) {
         let bytes = self.text.as_bytes();
         while let Some(&b) = bytes.get(self.pos) {
@@ -36,12 +37,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next byte after whitespace, not consumed.
+    #[inline]
     pub(super) fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.text.as_bytes().get(self.pos).copied()
     }
 
     /// Consumes `byte` (after whitespace).
+    #[inline]
     pub(super) fn eat(&mut self, byte: u8) -> Option<()> {
         if self.peek()? == byte {
             self.pos += 1;
@@ -53,6 +56,7 @@ impl<'a> Cursor<'a> {
 
     /// Consumes a `null` when one comes next: `Some(true)`; `Some(false)` when another value
     /// comes next.
+    #[inline]
     pub(super) fn null(&mut self) -> Option<bool> {
         if self.peek()? != b'n' {
             return Some(false);
@@ -120,6 +124,7 @@ impl<'a> Cursor<'a> {
 
     /// An object key without escapes (a key with escapes is decoded by serde, so the fast
     /// path leaves it alone).
+    #[inline]
     fn key(&mut self) -> Option<&'a str> {
         match self.string()? {
             (raw, false) => Some(raw),
@@ -131,6 +136,7 @@ impl<'a> Cursor<'a> {
     /// exactly as serde_json checks a string it does not decode (no control character, no
     /// raw `"`, escapes among `\" \\ \/ \b \f \n \r \t \uXXXX`; surrogates are not paired),
     /// and whether it holds an escape.
+    #[inline]
     pub(super) fn string(&mut self) -> Option<(&'a str, bool)> {
         self.eat(b'"')?;
         let bytes = self.text.as_bytes();
@@ -265,6 +271,7 @@ fn digits(bytes: &[u8]) -> usize {
 
 /// The length of the leading run of bytes that a JSON string may hold as they are (not `"`,
 /// `\` or a control character), eight bytes at a time.
+#[inline]
 fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
