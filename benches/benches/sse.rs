@@ -1,4 +1,5 @@
-//! SSE framing: chatwire's `sse::Decoder` beside eventsource-stream (what async-openai uses)
+//! SSE framing: chatwire's `sse::Decoder` (`feed` + `next_event`, and `decode`, which reads
+//! each piece in place) beside eventsource-stream (what async-openai uses)
 //! and a bare `memchr` newline count (the ceiling), on the same bytes in the same group.
 //!
 //! Corpora: (a) ~50 MB of text-delta streams, (b) ~20 MB of tool-call streams, (c) corpus (a)
@@ -19,7 +20,10 @@ use chatwire::sse::Config;
 use chatwire_benches::corpus::{self, Corpus};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
-use common::{chatwire_frame, eventsource_frame, memchr_newlines, newlines, Feed, Framed};
+use common::{
+    chatwire_decode_frame, chatwire_frame, eventsource_frame, memchr_newlines, newlines, Feed,
+    Framed,
+};
 
 /// Largest piece eventsource-stream is given (larger pieces cost it quadratic time).
 const EVENTSOURCE_MAX_PIECE: usize = 1 << 20;
@@ -55,6 +59,9 @@ fn framing_group(c: &mut Criterion, name: &str, corpus: &Corpus, feeds: &[Feed],
         let pieces = &feed.pieces;
         group.bench_function(format!("chatwire/{}", feed.name), |b| {
             b.iter(|| assert_eq!(chatwire_frame(black_box(pieces), config), want))
+        });
+        group.bench_function(format!("chatwire-decode/{}", feed.name), |b| {
+            b.iter(|| assert_eq!(chatwire_decode_frame(black_box(pieces), config), want))
         });
         if pieces.iter().all(|p| p.len() <= EVENTSOURCE_MAX_PIECE) {
             group.bench_function(format!("eventsource-stream/{}", feed.name), |b| {
@@ -118,6 +125,9 @@ fn adversarial(c: &mut Criterion) {
         group.bench_function(format!("chatwire/{}", feed.name), |b| {
             b.iter(|| assert_eq!(chatwire_frame(black_box(pieces), config), want))
         });
+        group.bench_function(format!("chatwire-decode/{}", feed.name), |b| {
+            b.iter(|| assert_eq!(chatwire_decode_frame(black_box(pieces), config), want))
+        });
         group.bench_function(format!("memchr/{}", feed.name), |b| {
             b.iter(|| assert_eq!(memchr_newlines(black_box(pieces)), 2))
         });
@@ -148,6 +158,9 @@ fn adversarial(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(tiny.bytes.len() as u64));
     group.bench_function("chatwire/whole", |b| {
         b.iter(|| assert_eq!(chatwire_frame(black_box(&one), config), want))
+    });
+    group.bench_function("chatwire-decode/whole", |b| {
+        b.iter(|| assert_eq!(chatwire_decode_frame(black_box(&one), config), want))
     });
     group.bench_function("memchr/whole", |b| {
         b.iter(|| assert_eq!(memchr_newlines(black_box(&one)), want_newlines))

@@ -116,6 +116,27 @@ pub fn chatwire_frame(pieces: &[Bytes], config: Config) -> Framed {
     out
 }
 
+/// chatwire: `sse::Decoder::decode`, reading each piece in place (no copy into the decoder).
+pub fn chatwire_decode_frame(pieces: &[Bytes], config: Config) -> Framed {
+    let mut decoder = Decoder::with_config(config);
+    let mut out = Framed::default();
+    for piece in pieces {
+        let mut events = decoder.decode(piece);
+        loop {
+            match events.next_event() {
+                Ok(Some(event)) => {
+                    out.events += 1;
+                    out.data_bytes += event.data().len();
+                }
+                Ok(None) => break,
+                Err(error) => panic!("chatwire decoder failed: {error}"),
+            }
+        }
+    }
+    assert!(decoder.finish().is_clean(), "stream must end cleanly");
+    out
+}
+
 /// eventsource-stream (what async-openai uses), driven synchronously over a stream of the
 /// pieces.
 pub fn eventsource_frame(pieces: &[Bytes]) -> Framed {
