@@ -177,7 +177,7 @@ proptest! {
     fn stopping_early_loses_nothing(input in stream(), cuts in vec(any::<usize>(), 0..8)) {
         let pieces = cut(&input, &cuts);
         let config = Config::new();
-        let all: Vec<String> = with_feed(config, &[input.clone()])
+        let all: Vec<String> = with_feed(config, std::slice::from_ref(&input))
             .into_iter()
             .filter(|line| !line.starts_with("consumed") && !line.starts_with("id "))
             .collect();
@@ -188,7 +188,7 @@ proptest! {
 #[test]
 fn a_piece_read_in_place_is_not_copied() {
     let mut decoder = Decoder::new();
-    let input = b"data: one\n\ndata: two\n\ndata: thr".repeat(1);
+    let input = b"data: one\n\ndata: two\n\ndata: thr".to_vec();
     let mut events = decoder.decode(&input);
     let first = events.next_event().unwrap().unwrap();
     // The data borrows the input itself.
