@@ -1,12 +1,14 @@
 //! [`Decode`]: events read straight from the caller's input, without copying it into the
 //! decoder first.
 
+use std::ops::Range;
+
 use memchr::memchr2;
 
 use super::decoder::Decoder;
 use super::error::Error;
 use super::event::{Event, Item};
-use super::parser::{Out, Text};
+use super::parser::{utf8, Out, Text};
 
 /// The events of one piece of input, read in place: see [`Decoder::decode`].
 ///
@@ -37,10 +39,18 @@ impl<'d> Decode<'d> {
         }
         // A line is in progress in the buffer: complete it there (up to and including the
         // first line end, a CRLF whole), then read the rest in place.
+        // A blank line right after it goes too, so that a single-line event is still
+        // handed out without copying its data again.
         let start = match memchr2(b'\n', b'\r', input) {
             None => input.len(),
-            Some(end) if input[end] == b'\r' && input.get(end + 1) == Some(&b'\n') => end + 2,
-            Some(end) => end + 1,
+            Some(end) => {
+                let line = line_end(input, end);
+                if line < input.len() && matches!(input[line], b'\n' | b'\r') {
+                    line_end(input, line)
+                } else {
+                    line
+                }
+            }
         };
         decoder.feed(&input[..start]);
         Decode {
@@ -67,6 +77,9 @@ impl<'d> Decode<'d> {
             // from the decoder's scratch text, so that no borrow of the buffer outlives this
             // block (it is rare: only the line completed by this input is usually there).
             loop {
+                // An event's data borrowed from the buffer is remembered as a range, so that
+                // no borrow of the buffer outlives this block (the borrow checker cannot see
+                // that the other branch goes on without it); it is sliced again below.
                 let found = {
                     let (buf, st) = self.decoder.parts();
                     match st.advance(buf, false)? {
@@ -74,23 +87,31 @@ impl<'d> Decode<'d> {
                         // Not asked for (comments are skipped): read on.
                         Out::Comment(_) => continue,
                         Out::Event { data, typed, retry } => {
-                            if let Text::Borrowed(text) = data {
-                                st.data.clear();
-                                st.data.push_str(text);
-                            }
-                            Some((typed, retry))
+                            let range = match data {
+                                Text::Borrowed(text) => {
+                                    let range = range_in(buf, text);
+                                    if range.is_none() {
+                                        st.data.clear();
+                                        st.data.push_str(text);
+                                    }
+                                    range
+                                }
+                                Text::Scratch => None,
+                            };
+                            Some((range, typed, retry))
                         }
                     }
                 };
-                let Some((typed, retry)) = found else {
+                let Some((range, typed, retry)) = found else {
                     break;
                 };
-                let (_, st) = self.decoder.parts();
-                let out = Out::Event {
-                    data: Text::Scratch,
-                    typed,
-                    retry,
+                let (buf, st) = self.decoder.parts();
+                // The range held text a moment ago, so it is text again.
+                let data = match range.and_then(|range| buf.get(range)).map(utf8) {
+                    Some(Ok(text)) => Text::Borrowed(text),
+                    _ => Text::Scratch,
                 };
+                let out = Out::Event { data, typed, retry };
                 return Ok(event(st.item(out)));
             }
             // The buffer is read: go on in the input, if any is left.
@@ -104,6 +125,22 @@ impl<'d> Decode<'d> {
         let (_, st) = self.decoder.parts();
         let out = st.advance(&input[self.start..], false)?;
         Ok(event(st.item(out)))
+    }
+}
+
+/// Where `text` lies in `buf`, when it is a slice of it.
+fn range_in(buf: &[u8], text: &str) -> Option<Range<usize>> {
+    let start = (text.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
+    let end = start.checked_add(text.len())?;
+    (end <= buf.len()).then_some(start..end)
+}
+
+/// The index after the line end that starts at `input[end]` (a CR or an LF; a CRLF whole).
+fn line_end(input: &[u8], end: usize) -> usize {
+    if input[end] == b'\r' && input.get(end + 1) == Some(&b'\n') {
+        end + 2
+    } else {
+        end + 1
     }
 }
 
