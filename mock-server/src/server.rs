@@ -128,6 +128,11 @@ impl Server {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
+                        // A stream is written one small frame per event: without this, Nagle's
+                        // algorithm holds each frame back until the client's delayed ACK
+                        // (about 40 ms per response on Linux). A socket that refuses the option
+                        // is still served.
+                        let _ = stream.set_nodelay(true);
                         let timeout = state.config.header_read_timeout;
                         let state = Arc::clone(&state);
                         let service = service_fn(move |req| router::handle(Arc::clone(&state), req));
