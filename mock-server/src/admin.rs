@@ -43,7 +43,13 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
                 .await
             {
                 Ok(collected) => collected.to_bytes(),
-                Err(e) => return error(&ApiError::unreadable_body(e), ADMIN_ID),
+                Err(e) => {
+                    return error(
+                        &ApiError::unreadable_body(e),
+                        ADMIN_ID,
+                        state.config.profile,
+                    )
+                }
             };
             let text = String::from_utf8_lossy(&body);
             match scenario::parse("request body", &text) {
@@ -56,7 +62,11 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
                         .prepend(list);
                     json(StatusCode::CREATED, to_json(&names), ADMIN_ID)
                 }
-                Err(e) => error(&ApiError::scenario_mismatch(e.to_string()), ADMIN_ID),
+                Err(e) => error(
+                    &ApiError::scenario_mismatch(e.to_string()),
+                    ADMIN_ID,
+                    state.config.profile,
+                ),
             }
         }
         ("/__admin/scenarios", &Method::DELETE) => {
@@ -71,6 +81,10 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
                 ADMIN_ID,
             )
         }
-        _ => error(&ApiError::unknown_path(method.as_str(), &path), ADMIN_ID),
+        _ => error(
+            &ApiError::unknown_path(method.as_str(), &path),
+            ADMIN_ID,
+            state.config.profile,
+        ),
     }
 }

@@ -18,7 +18,7 @@ pub(crate) fn authorized(headers: &HeaderMap, keys: &[String]) -> bool {
     keys.is_empty() || keys.iter().any(|k| k == token)
 }
 
-/// The Bearer token of `headers`, if any.
+/// The Bearer token `headers` carry, if any (accepted or not).
 pub(crate) fn token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(AUTHORIZATION)

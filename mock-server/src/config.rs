@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::pacing::Pacing;
+use crate::profile::Profile;
 use crate::quirks::Quirks;
 use crate::ratelimit::RateLimit;
+use crate::region::Region;
 use crate::stream::ChunkHook;
 
 /// The default address of the binary: `127.0.0.1:8080`.
@@ -32,6 +34,8 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// config.seed = 7;
 /// assert_eq!(config.addr.port(), 8080);
 /// assert_eq!(config.body_limit, 8 * 1024 * 1024);
+/// assert_eq!(config.profile, chatwire_mock::Profile::DashScope);
+/// assert_eq!(config.region, None);
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
@@ -68,6 +72,10 @@ pub struct Config {
     pub replay_at_recorded_speed: bool,
     /// Limits on chat requests per API key.
     pub rate_limit: Option<RateLimit>,
+    /// Which contract to follow where the seed, DashScope and OpenAI disagree.
+    pub profile: Profile,
+    /// The region whose deployment scopes' models are served; `None` serves every scope.
+    pub region: Option<Region>,
     /// Awaited before each streamed event is produced.
     pub(crate) before_chunk: Option<ChunkHook>,
 }
@@ -91,6 +99,8 @@ impl Default for Config {
             replay_dir: None,
             replay_at_recorded_speed: false,
             quirks: Quirks::default(),
+            profile: Profile::default(),
+            region: None,
             before_chunk: None,
         }
     }
@@ -115,6 +125,8 @@ impl fmt::Debug for Config {
             .field("upstream", &self.upstream)
             .field("replay_dir", &self.replay_dir)
             .field("replay_at_recorded_speed", &self.replay_at_recorded_speed)
+            .field("profile", &self.profile)
+            .field("region", &self.region)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

@@ -22,12 +22,15 @@ use crate::fault::{Fault, OUTPUT_MODERATION};
 use crate::fixtures::Fixtures;
 use crate::generate::{count_tokens, created, hash_parts, request_id};
 use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
-use crate::models::{self, scope};
+use crate::models;
 use crate::pacing::Pacing;
+use crate::profile::Profile;
 use crate::quirks::KeyOrder;
 use crate::ratelimit::{Limiter, Slot};
 use crate::record::{self, Cassettes};
+use crate::region;
 use crate::scenario::{ErrorReply, Probe, Scenarios, Selected};
+use crate::seed_errors::{self, SeedError};
 use crate::stream::{self, ChunkPlan, Delivery, StreamAbort};
 use crate::validation;
 use crate::wire::{completion_body, ChatInput, ChoiceOut, Meta, Reply};
@@ -70,6 +73,23 @@ impl State {
 struct Seen {
     body: Vec<u8>,
     scenario: Option<String>,
+}
+
+impl State {
+    /// The profile and model scopes requests are checked against.
+    pub(crate) fn contract(&self) -> Contract {
+        Contract {
+            profile: self.config.profile,
+            scopes: region::scope_mask(self.config.region),
+        }
+    }
+}
+
+/// What a request is checked against: the profile and the catalogue scopes of the region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Contract {
+    pub(crate) profile: Profile,
+    pub(crate) scopes: u8,
 }
 
 /// The path prefixes served: DashScope's and OpenAI's.
@@ -136,13 +156,19 @@ pub(crate) async fn handle(
 async fn route(state: &State, req: Request<Incoming>, seen: &mut Seen) -> Response<Body> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
+    let contract = state.contract();
+    let profile = contract.profile;
     let early_id = request_id(hash_parts(&[
         &state.config.seed.to_le_bytes(),
         method.as_str().as_bytes(),
         path.as_bytes(),
     ]));
     let Some(route) = Route::of(&path) else {
-        return error(&ApiError::unknown_path(method.as_str(), &path), &early_id);
+        return error(
+            &ApiError::unknown_path(method.as_str(), &path),
+            &early_id,
+            profile,
+        );
     };
     let allowed = route.method();
     if method != allowed {
@@ -154,16 +180,33 @@ async fn route(state: &State, req: Request<Incoming>, seen: &mut Seen) -> Respon
         return error(
             &ApiError::method_not_allowed(method.as_str(), &path, allow),
             &early_id,
+            profile,
         );
     }
+    if let Some(value) = req.headers().get(seed_errors::HEADER) {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let err = match SeedError::parse(&value) {
+            Some(row) => row.answer(profile),
+            None => seed_errors::unknown(&value),
+        };
+        return error(&err, &early_id, profile);
+    }
     if !crate::auth::authorized(req.headers(), &state.config.api_keys) {
-        return error(&ApiError::invalid_api_key(), &early_id);
+        let err = match profile {
+            Profile::OpenAi => ApiError::openai_invalid_api_key(crate::auth::token(req.headers())),
+            _ => ApiError::invalid_api_key(),
+        };
+        return error(&err, &early_id, profile);
     }
     match route {
-        Route::Models => json(StatusCode::OK, to_json(&model_list()), &early_id),
-        Route::Model(id) => match models::lookup(&id, scope::ALL) {
+        Route::Models => json(
+            StatusCode::OK,
+            to_json(&model_list(contract.scopes)),
+            &early_id,
+        ),
+        Route::Model(id) => match models::lookup(&id, contract.scopes) {
             Some(_) => json(StatusCode::OK, to_json(&model_entry(&id)), &early_id),
-            None => error(&ApiError::model_not_found(&id), &early_id),
+            None => error(&ApiError::model_not_found(&id), &early_id, profile),
         },
         Route::Chat => {
             let slot = match &state.limiter {
@@ -171,7 +214,7 @@ async fn route(state: &State, req: Request<Incoming>, seen: &mut Seen) -> Respon
                     let key = crate::auth::token(req.headers()).unwrap_or_default();
                     match limiter.admit(key, Instant::now()) {
                         Ok(slot) => Some(slot),
-                        Err(seconds) => return rate_limited(seconds, &early_id),
+                        Err(seconds) => return rate_limited(seconds, &early_id, profile),
                     }
                 }
                 None => None,
@@ -190,22 +233,24 @@ async fn chat(
     slot: Option<Slot>,
 ) -> Response<Body> {
     let limit = state.config.body_limit;
+    let contract = state.contract();
+    let profile = contract.profile;
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return error(&ApiError::body_too_large(limit), early_id);
+        return error(&ApiError::body_too_large(limit), early_id, profile);
     }
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<LengthLimitError>() => {
-            return error(&ApiError::body_too_large(limit), early_id);
+            return error(&ApiError::body_too_large(limit), early_id, profile);
         }
         Err(e) => {
-            return error(&ApiError::unreadable_body(e), early_id);
+            return error(&ApiError::unreadable_body(e), early_id, profile);
         }
     };
     seen.body = body.to_vec();
@@ -214,7 +259,7 @@ async fn chat(
             Ok(response) => response,
             Err(message) => {
                 let err = ApiError::custom(502, &message, "upstream_error", "upstream_unreachable");
-                error(&err, early_id)
+                error(&err, early_id, profile)
             }
         };
     }
@@ -247,7 +292,7 @@ async fn chat(
     let body_id = request_id(hash_parts(&[&state.config.seed.to_le_bytes(), &body]));
     let scenario = match selected {
         Ok((scenario, draw)) => Some((scenario, draw)),
-        Err(Some(why)) => return error(&ApiError::no_scenario(&why), &body_id),
+        Err(Some(why)) => return error(&ApiError::no_scenario(&why), &body_id, profile),
         Err(None) => None,
     };
     let header_pacing = Pacing::from_headers(&parts.headers);
@@ -264,7 +309,7 @@ async fn chat(
     seen.scenario = Some(scenario.name.clone());
     if let Some(reply) = &scenario.respond.error {
         let streaming = probed.as_ref().is_some_and(|i| i.stream);
-        return scripted_error(reply, &body_id, streaming);
+        return scripted_error(reply, &body_id, streaming, profile);
     }
     let script = match (&scenario.respond.completion, &scenario.respond.chunks) {
         (Some(completion), _) => Script::Pieces(completion.pieces()),
@@ -277,14 +322,14 @@ async fn chat(
 }
 
 /// DashScope's 429 for a request over a rate limit, with `Retry-After`.
-fn rate_limited(seconds: u64, rid: &str) -> Response<Body> {
+fn rate_limited(seconds: u64, rid: &str, profile: Profile) -> Response<Body> {
     let err = ApiError::custom(
         429,
         "Requests rate limit exceeded, please try again later.",
         "limit_requests",
         "limit_requests",
     );
-    let mut response = error(&err, rid);
+    let mut response = error(&err, rid, profile);
     response
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from(seconds));
@@ -310,9 +355,11 @@ fn answer(
     fault: Option<&Fault>,
     slot: Option<Slot>,
 ) -> Response<Body> {
-    let admitted = match admit(body, state.config.seed, &state.fixtures) {
+    let contract = state.contract();
+    let profile = contract.profile;
+    let admitted = match admit(body, state.config.seed, &state.fixtures, contract) {
         Ok(admitted) => admitted,
-        Err(rejected) => return error(&rejected.0, &rejected.1),
+        Err(rejected) => return error(&rejected.0, &rejected.1, profile),
     };
     let Admitted {
         input,
@@ -342,7 +389,11 @@ fn answer(
     if !input.stream {
         if let Script::Chunks(_) = script {
             let message = "this scenario is a chunk script: it answers streaming requests only";
-            return error(&ApiError::scenario_mismatch(message.to_owned()), &rid);
+            return error(
+                &ApiError::scenario_mismatch(message.to_owned()),
+                &rid,
+                profile,
+            );
         }
         let mut body = completion_body(&meta, &reply);
         if state.config.quirks.key_order == KeyOrder::DashScope {
@@ -380,7 +431,8 @@ fn answer(
         }
         _ => {
             let plan =
-                ChunkPlan::with_quirks(meta, reply, input.include_usage, state.config.quirks);
+                ChunkPlan::with_quirks(meta, reply, input.include_usage, state.config.quirks)
+                    .openai_conventions(profile == Profile::OpenAi);
             let count = plan.len();
             stream::spawn(plan, count, delivery)
         }
@@ -390,14 +442,19 @@ fn answer(
 
 /// A scenario's error: its envelope with `Retry-After`, or for a streaming request with
 /// `sse` set, the envelope as one `data:` event (DashScope's input-moderation shape).
-fn scripted_error(reply: &ErrorReply, rid: &str, streaming: bool) -> Response<Body> {
+fn scripted_error(
+    reply: &ErrorReply,
+    rid: &str,
+    streaming: bool,
+    profile: Profile,
+) -> Response<Body> {
     let err = ApiError::custom(reply.status, &reply.message, &reply.kind, &reply.code);
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = if reply.sse && streaming {
         let event = stream::data_event(&err.body(rid));
         sse_response(status, full(event), rid)
     } else {
-        error(&err, rid)
+        error(&err, rid, profile)
     };
     if let Some(seconds) = reply.retry_after {
         response
@@ -445,6 +502,7 @@ pub(crate) fn admit(
     body: &[u8],
     seed: u64,
     fixtures: &Fixtures,
+    contract: Contract,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
     let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
     let request = ChatRequest::from_slice(body)
@@ -459,14 +517,14 @@ pub(crate) fn admit(
         .value()
         .map(|m| m.to_cow().into_owned())
         .unwrap_or_default();
-    let info = models::lookup(&model, scope::ALL);
+    let info = models::lookup(&model, contract.scopes);
     let info = match info {
         Some(info) => info,
         // Without a model, validation names the missing field.
         None if model.is_empty() => models::ModelInfo::unknown(),
         None => return Err(Box::new((ApiError::model_not_found(&model), rid))),
     };
-    if let Err(e) = validation::check(&request, &model, info) {
+    if let Err(e) = validation::check(&request, &model, info, contract.profile) {
         return Err(Box::new((e, rid)));
     }
     let input = ChatInput::from_request(&request);
@@ -490,15 +548,16 @@ pub(crate) fn admit(
     }
 }
 
-/// The envelope of `err`, with its status, `x-request-id` and (for 405) `Allow`.
-pub(crate) fn error(err: &ApiError, rid: &str) -> Response<Body> {
+/// The envelope of `err` as `profile` words it, with its status, `x-request-id` and (for
+/// 405) `Allow`.
+pub(crate) fn error(err: &ApiError, rid: &str, profile: Profile) -> Response<Body> {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     tracing::debug!(
         status = err.status(),
         message = err.message(),
         "error answer"
     );
-    let mut response = json(status, err.body(rid), rid);
+    let mut response = json(status, err.body_as(profile, rid), rid);
     if let Some(allow) = err.allow() {
         response
             .headers_mut()
@@ -555,11 +614,11 @@ fn model_entry(id: &str) -> ModelEntry {
     }
 }
 
-/// Every model the seed lists.
-fn model_list() -> ModelList {
+/// Every model the seed lists in `scopes`.
+fn model_list(scopes: u8) -> ModelList {
     ModelList {
         object: "list",
-        data: models::listed(scope::ALL).map(model_entry).collect(),
+        data: models::listed(scopes).map(model_entry).collect(),
     }
 }
 
@@ -584,6 +643,11 @@ mod tests {
         assert_eq!(Route::of("/v1/chat"), None);
         assert_eq!(Route::of("/"), None);
     }
+
+    const CONTRACT: Contract = Contract {
+        profile: Profile::DashScope,
+        scopes: crate::models::scope::ALL,
+    };
 
     /// Request bodies that reach every part of the engine.
     const BODIES: &[&str] = &[
@@ -614,11 +678,14 @@ mod tests {
             }
         }
         for body in BODIES {
-            assert!(admit(body.as_bytes(), 7, &fixtures).is_ok(), "{body}");
+            assert!(
+                admit(body.as_bytes(), 7, &fixtures, CONTRACT).is_ok(),
+                "{body}"
+            );
         }
         let mut served = 0;
         for input in &inputs {
-            match admit(input, 7, &fixtures) {
+            match admit(input, 7, &fixtures, CONTRACT) {
                 Ok(admitted) => {
                     served += 1;
                     let meta = Meta {
@@ -648,7 +715,7 @@ mod tests {
 
     #[test]
     fn the_model_list_has_the_seed_models() {
-        let list = model_list();
+        let list = model_list(crate::models::scope::ALL);
         assert!(list.data.iter().any(|m| m.id == "qwen-plus"));
         assert!(list
             .data

@@ -59,6 +59,7 @@
 #![deny(missing_docs)]
 
 pub mod accumulate;
+pub mod fastpath;
 pub mod sse;
 pub mod stream;
 pub mod types;
