@@ -59,6 +59,8 @@
 #![deny(missing_docs)]
 
 pub mod accumulate;
+#[cfg(any(feature = "futures", feature = "tokio-util"))]
+pub mod adapters;
 pub mod sse;
 pub mod stream;
 pub mod types;

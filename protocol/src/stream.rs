@@ -72,9 +72,11 @@ mod decoder;
 mod end;
 mod error;
 mod item;
+mod owned;
 
 pub use self::collect::{decode_completion, Collected};
 pub use self::decoder::ChunkDecoder;
 pub use self::end::StreamEnd;
 pub use self::error::{StreamError, StreamErrorKind, ERROR_DATA_LIMIT};
 pub use self::item::StreamItem;
+pub use self::owned::OwnedStreamItem;
