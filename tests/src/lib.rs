@@ -1,29 +1,38 @@
 //! Test support for the chatwire workspace.
 //!
 //! The conformance captures live outside the project, in `../shared/conformance` beside the
-//! checkout. A test that needs them calls [`conformance_dir`]; where the folder is absent it
-//! gets `None` after a `SKIPPED:` line has been printed, so the check is reported as skipped,
-//! never as passed.
+//! checkout. A check that needs them calls [`conformance_dir`], which answers
+//! `Err(Skip)` where the folder is absent; the conformance targets run under
+//! [`harness::run`], which reports such a check as skipped, never as passed.
+
+pub mod harness;
 
 use std::path::{Path, PathBuf};
 
-/// The shared conformance folder, or `None` (after printing a `SKIPPED:` line naming `test`)
-/// when it is absent.
+pub use harness::{CheckResult, Skip};
+
+/// The shared conformance folder, or [`Skip`] (after printing a `SKIPPED:` line naming
+/// `test`) when it is absent.
 ///
 /// The folder is looked up at `$CHATWIRE_CONFORMANCE_DIR` when set, else at
 /// `../shared/conformance` beside the workspace root.
-pub fn conformance_dir(test: &str) -> Option<PathBuf> {
+///
+/// # Errors
+///
+/// [`Skip`] when the folder (its `EXPECTED.md`) is not there.
+pub fn conformance_dir(test: &str) -> Result<PathBuf, Skip> {
     let dir = std::env::var_os("CHATWIRE_CONFORMANCE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("../shared/conformance"));
     if dir.join("EXPECTED.md").is_file() {
-        Some(dir)
+        Ok(dir)
     } else {
-        println!(
-            "SKIPPED: {test}: conformance captures not found at {} (set CHATWIRE_CONFORMANCE_DIR)",
+        let reason = format!(
+            "conformance captures not found at {} (set CHATWIRE_CONFORMANCE_DIR)",
             dir.display()
         );
-        None
+        println!("SKIPPED: {test}: {reason}");
+        Err(Skip(reason))
     }
 }
 

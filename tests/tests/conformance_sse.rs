@@ -6,7 +6,10 @@
 use std::collections::BTreeSet;
 use std::fs;
 
+use std::process::ExitCode;
+
 use chatwire::sse::{Decoder, Finish, Item};
+use chatwire_tests::{harness, CheckResult};
 
 /// The facts EXPECTED.md states about one stream.
 #[derive(Debug)]
@@ -113,11 +116,8 @@ fn every(step: usize, len: usize) -> Vec<usize> {
     (step..len).step_by(step).collect()
 }
 
-#[test]
-fn captured_streams_decode_to_the_expected_facts() {
-    let Some(dir) = chatwire_tests::conformance_dir("conformance_sse") else {
-        return;
-    };
+fn captured_streams_decode_to_the_expected_facts() -> CheckResult {
+    let dir = chatwire_tests::conformance_dir("conformance_sse")?;
     let expected = fs::read_to_string(dir.join("EXPECTED.md")).expect("EXPECTED.md is readable");
     let sections = parse_expected(&expected);
     assert!(!sections.is_empty(), "EXPECTED.md has no streams/ sections");
@@ -179,4 +179,15 @@ fn captured_streams_decode_to_the_expected_facts() {
         checked += 1;
     }
     println!("conformance_sse: {checked} captured streams checked");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    harness::run(
+        "conformance_sse",
+        &[(
+            "captured_streams_decode_to_the_expected_facts",
+            captured_streams_decode_to_the_expected_facts,
+        )],
+    )
 }

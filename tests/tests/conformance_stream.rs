@@ -13,12 +13,15 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::process::ExitCode;
 
 use chatwire::accumulate::Accumulator;
 use chatwire::sse::OwnedEvent;
 use chatwire::stream::{ChunkDecoder, StreamEnd, StreamItem};
 use chatwire::types::{ChatCompletion, ChatCompletionChunk, ErrorEnvelope, ResponseMessage};
-use chatwire_tests::{conformance_dir, expected_section, files_with_extension};
+use chatwire_tests::{
+    conformance_dir, expected_section, files_with_extension, harness, CheckResult,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -81,11 +84,8 @@ fn decode(input: &[u8], piece: usize) -> Decoded {
     }
 }
 
-#[test]
-fn captured_streams_decode_and_accumulate_to_the_expected_facts() {
-    let Some(dir) = conformance_dir("conformance_stream") else {
-        return;
-    };
+fn captured_streams_decode_and_accumulate_to_the_expected_facts() -> CheckResult {
+    let dir = conformance_dir("conformance_stream")?;
     let expected = fs::read_to_string(dir.join("EXPECTED.md")).expect("EXPECTED.md is readable");
     let files = files_with_extension(&dir.join("streams"), "sse");
     assert!(!files.is_empty(), "no captured streams");
@@ -126,6 +126,7 @@ fn captured_streams_decode_and_accumulate_to_the_expected_facts() {
         texts >= 40 && calls >= 12 && gemini == 2,
         "{texts} {calls} {gemini}"
     );
+    Ok(())
 }
 
 /// The facts of one `### streams/…` section.
@@ -710,4 +711,14 @@ fn same_json(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+fn main() -> ExitCode {
+    harness::run(
+        "conformance_stream",
+        &[(
+            "captured_streams_decode_and_accumulate_to_the_expected_facts",
+            captured_streams_decode_and_accumulate_to_the_expected_facts,
+        )],
+    )
 }

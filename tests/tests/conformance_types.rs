@@ -7,14 +7,17 @@
 
 use std::fs;
 use std::path::Path;
+use std::process::ExitCode;
 
 use chatwire::types::{ChatCompletion, ChatCompletionChunk, ErrorCode, ErrorEnvelope, RawJson};
-use chatwire_tests::{conformance_dir, expected_section, files_with_extension};
+use chatwire_tests::{
+    conformance_dir, expected_section, files_with_extension, harness, CheckResult, Skip,
+};
 use serde_json::Value;
 
 /// The files of `sub` with extension `ext` (name and text) and EXPECTED.md, or `None` when
 /// the conformance folder is absent.
-fn captures(test: &str, sub: &str, ext: &str) -> Option<(Vec<(String, String)>, String)> {
+fn captures(test: &str, sub: &str, ext: &str) -> Result<(Vec<(String, String)>, String), Skip> {
     let dir = conformance_dir(test)?;
     let expected = read(&dir.join("EXPECTED.md"));
     let files: Vec<_> = files_with_extension(&dir.join(sub), ext)
@@ -22,7 +25,7 @@ fn captures(test: &str, sub: &str, ext: &str) -> Option<(Vec<(String, String)>, 
         .map(|path| (file_name(&path), read(&path)))
         .collect();
     assert!(!files.is_empty(), "no .{ext} files in {sub}");
-    Some((files, expected))
+    Ok((files, expected))
 }
 
 fn read(path: &Path) -> String {
@@ -80,12 +83,8 @@ fn expected_names(section: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn every_response_parses_round_trips_and_matches_expected() {
-    let Some((files, expected)) = captures("conformance_types responses", "responses", "json")
-    else {
-        return;
-    };
+fn every_response_parses_round_trips_and_matches_expected() -> CheckResult {
+    let (files, expected) = captures("conformance_types responses", "responses", "json")?;
     let (mut checked, mut with_calls) = (0, 0);
     for (name, text) in &files {
         let completion = ChatCompletion::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -145,13 +144,11 @@ fn every_response_parses_round_trips_and_matches_expected() {
         with_calls >= 5,
         "only {with_calls} responses with tool calls"
     );
+    Ok(())
 }
 
-#[test]
-fn every_error_body_parses_round_trips_and_matches_expected() {
-    let Some((files, expected)) = captures("conformance_types errors", "errors", "json") else {
-        return;
-    };
+fn every_error_body_parses_round_trips_and_matches_expected() -> CheckResult {
+    let (files, expected) = captures("conformance_types errors", "errors", "json")?;
     for (name, text) in &files {
         let envelope = ErrorEnvelope::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         same_value(name, text, &envelope.to_json());
@@ -184,6 +181,7 @@ fn every_error_body_parses_round_trips_and_matches_expected() {
         assert_eq!(param, param_text.trim_end(), "{name}");
         assert!(envelope.error.message.is_value(), "{name}");
     }
+    Ok(())
 }
 
 /// The data of every `data:` line (one leading space stripped, the CR of a CRLF removed).
@@ -194,11 +192,8 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-#[test]
-fn every_json_stream_event_parses_as_a_chunk_or_an_error_envelope() {
-    let Some((files, _)) = captures("conformance_types stream events", "streams", "sse") else {
-        return;
-    };
+fn every_json_stream_event_parses_as_a_chunk_or_an_error_envelope() -> CheckResult {
+    let (files, _) = captures("conformance_types stream events", "streams", "sse")?;
     let mut events = 0;
     for (name, text) in &files {
         for (line, data) in data_lines(text).enumerate() {
@@ -217,14 +212,11 @@ fn every_json_stream_event_parses_as_a_chunk_or_an_error_envelope() {
         }
     }
     assert!(events > 1000, "{events} events");
+    Ok(())
 }
 
-#[test]
-fn stream_chunks_carry_the_expected_finish_reasons_and_tool_names() {
-    let Some((files, expected)) = captures("conformance_types stream facts", "streams", "sse")
-    else {
-        return;
-    };
+fn stream_chunks_carry_the_expected_finish_reasons_and_tool_names() -> CheckResult {
+    let (files, expected) = captures("conformance_types stream facts", "streams", "sse")?;
     let (mut checked, mut with_calls, mut finished) = (0, 0, 0);
     for (name, text) in &files {
         let Some(section) = expected_section(&expected, &format!("streams/{name}")) else {
@@ -279,4 +271,29 @@ fn stream_chunks_carry_the_expected_finish_reasons_and_tool_names() {
         finished >= 25,
         "only {finished} streams with a finish_reason"
     );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    harness::run(
+        "conformance_types",
+        &[
+            (
+                "every_response_parses_round_trips_and_matches_expected",
+                every_response_parses_round_trips_and_matches_expected,
+            ),
+            (
+                "every_error_body_parses_round_trips_and_matches_expected",
+                every_error_body_parses_round_trips_and_matches_expected,
+            ),
+            (
+                "every_json_stream_event_parses_as_a_chunk_or_an_error_envelope",
+                every_json_stream_event_parses_as_a_chunk_or_an_error_envelope,
+            ),
+            (
+                "stream_chunks_carry_the_expected_finish_reasons_and_tool_names",
+                stream_chunks_carry_the_expected_finish_reasons_and_tool_names,
+            ),
+        ],
+    )
 }

@@ -3,7 +3,11 @@
 //! dispatched events, `[DONE]`, and per choice the finish reason, the length of the content
 //! and reasoning, and the tool calls' ids and names.
 
-use chatwire_tests::{conformance_dir, expected_section, files_with_extension};
+use std::process::ExitCode;
+
+use chatwire_tests::{
+    conformance_dir, expected_section, files_with_extension, harness, CheckResult,
+};
 use serde_json::Value;
 
 /// The value after `prefix` up to `end` in `line`.
@@ -12,11 +16,8 @@ fn between<'l>(line: &'l str, prefix: &str, end: &str) -> Option<&'l str> {
     Some(&rest[..rest.find(end)?])
 }
 
-#[test]
-fn captured_streams_decode_to_the_expected_facts() {
-    let Some(dir) = conformance_dir("decode_conformance") else {
-        return;
-    };
+fn captured_streams_decode_to_the_expected_facts() -> CheckResult {
+    let dir = conformance_dir("decode_conformance")?;
     let expected = std::fs::read_to_string(dir.join("EXPECTED.md")).unwrap();
     let streams = files_with_extension(&dir.join("streams"), "sse");
     assert!(!streams.is_empty());
@@ -91,4 +92,15 @@ fn captured_streams_decode_to_the_expected_facts() {
         checked += 1;
     }
     assert!(checked >= 30, "only {checked} streams checked");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    harness::run(
+        "decode_conformance",
+        &[(
+            "captured_streams_decode_to_the_expected_facts",
+            captured_streams_decode_to_the_expected_facts,
+        )],
+    )
 }
