@@ -18,6 +18,14 @@ pub(crate) fn authorized(headers: &HeaderMap, keys: &[String]) -> bool {
     keys.is_empty() || keys.iter().any(|k| k == token)
 }
 
+/// The Bearer token `headers` carry, if any (accepted or not).
+pub(crate) fn token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+}
+
 /// The token of a `Bearer <token>` value (scheme case-insensitive), if non-empty.
 fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;

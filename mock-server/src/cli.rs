@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use chatwire_mock::{Config, Server};
+use chatwire_mock::{Config, Profile, Region, Server};
 
 /// A mock of the Model Studio (DashScope compatible-mode) Chat Completions API.
 #[derive(Debug, Parser)]
@@ -42,6 +42,12 @@ enum Command {
     Validate {
         /// The request body file; `-` or nothing reads standard input.
         file: Option<PathBuf>,
+        /// The profile to check against (documented, dashscope, openai).
+        #[arg(long, env = "CHATWIRE_PROFILE", default_value_t = Profile::DashScope)]
+        profile: Profile,
+        /// Check the model against this region's catalogue (singapore, virginia, beijing).
+        #[arg(long, env = "CHATWIRE_REGION")]
+        region: Option<Region>,
     },
 }
 
@@ -69,6 +75,14 @@ struct ServeArgs {
     /// Seconds a client may take to send a request's headers.
     #[arg(long, env = "CHATWIRE_HEADER_READ_TIMEOUT", default_value_t = 30)]
     header_read_timeout: u64,
+    /// Which contract to follow: documented (the seed's tables, literally), dashscope (the
+    /// live service) or openai (OpenAI's conventions).
+    #[arg(long, env = "CHATWIRE_PROFILE", default_value_t = Profile::DashScope)]
+    profile: Profile,
+    /// Serve only this region's models: singapore (International), virginia (Global and
+    /// US) or beijing (Chinese Mainland); every scope without it.
+    #[arg(long, env = "CHATWIRE_REGION")]
+    region: Option<Region>,
     /// Log filter (tracing's syntax: error, warn, info, debug, trace, or per-target rules).
     #[arg(long, env = "CHATWIRE_LOG", default_value = "info")]
     log_level: String,
@@ -81,7 +95,11 @@ impl Cli {
             None => serve(self.serve),
             Some(Command::Serve(args)) => serve(args),
             Some(Command::Decode { file }) => decode(file),
-            Some(Command::Validate { file }) => validate(file),
+            Some(Command::Validate {
+                file,
+                profile,
+                region,
+            }) => validate(file, profile, region),
         }
     }
 }
@@ -107,6 +125,8 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.created = args.created;
     config.body_limit = args.body_limit;
     config.header_read_timeout = Duration::from_secs(args.header_read_timeout);
+    config.profile = args.profile;
+    config.region = args.region;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -120,6 +140,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     runtime.block_on(async move {
         let first_key = config.api_keys.first().cloned();
         let key_count = config.api_keys.len();
+        let (profile, region) = (config.profile, config.region);
         let server = match Server::bind(config).await {
             Ok(server) => server,
             Err(e) => {
@@ -129,7 +150,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         };
         println!(
             "{}",
-            banner(server.local_addr(), first_key.as_deref(), key_count)
+            banner(
+                server.local_addr(),
+                first_key.as_deref(),
+                key_count,
+                profile,
+                region
+            )
         );
         server.run(shutdown_signal()).await;
         tracing::info!("stopped");
@@ -138,7 +165,13 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 /// The start-up banner: both base URLs and a curl line to paste.
-fn banner(addr: SocketAddr, key: Option<&str>, key_count: usize) -> String {
+fn banner(
+    addr: SocketAddr,
+    key: Option<&str>,
+    key_count: usize,
+    profile: Profile,
+    region: Option<Region>,
+) -> String {
     let shown = if addr.ip().is_unspecified() {
         SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
     } else {
@@ -150,10 +183,20 @@ fn banner(addr: SocketAddr, key: Option<&str>, key_count: usize) -> String {
         1 => "1 configured key".to_owned(),
         n => format!("{n} configured keys"),
     };
+    let region_line = match region {
+        Some(region) => format!(
+            "  region: {region} ({scopes} models); its documented base_url: {url}\n",
+            scopes = region.scopes().join(" and "),
+            url = region.base_url()
+        ),
+        None => "  region: none (the models of every deployment scope)\n".to_owned(),
+    };
     format!(
         "chatwire-mock {version} listening on http://{addr}\n\
          \x20 base_url (Model Studio compatible-mode): {root}/compatible-mode/v1\n\
          \x20 base_url (OpenAI-style):                 {root}/v1\n\
+         {region_line}\
+         \x20 profile: {profile}\n\
          \x20 API key: {keys}\n\
          Try it:\n\
          \x20 curl {root}/compatible-mode/v1/chat/completions -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' -d '{{\"model\":\"qwen-plus\",\"messages\":[{{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"}},{{\"role\":\"user\",\"content\":\"Who are you?\"}}]}}'\n\
@@ -216,7 +259,7 @@ fn decode(file: Option<PathBuf>) -> ExitCode {
 }
 
 /// `validate [FILE|-]`.
-fn validate(file: Option<PathBuf>) -> ExitCode {
+fn validate(file: Option<PathBuf>, profile: Profile, region: Option<Region>) -> ExitCode {
     let body = match read_input(file.as_ref()) {
         Ok(body) => body,
         Err(message) => {
@@ -224,7 +267,7 @@ fn validate(file: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match chatwire_mock::check_request(&body) {
+    match chatwire_mock::check_request_with(&body, profile, region) {
         Ok(()) => {
             println!("ok");
             ExitCode::SUCCESS

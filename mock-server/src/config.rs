@@ -7,6 +7,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::profile::Profile;
+use crate::region::Region;
 use crate::stream::ChunkHook;
 
 /// The default address of the binary: `127.0.0.1:8080`.
@@ -29,6 +31,8 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// config.seed = 7;
 /// assert_eq!(config.addr.port(), 8080);
 /// assert_eq!(config.body_limit, 8 * 1024 * 1024);
+/// assert_eq!(config.profile, chatwire_mock::Profile::DashScope);
+/// assert_eq!(config.region, None);
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
@@ -49,6 +53,10 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// How long a graceful shutdown waits for open responses to finish.
     pub shutdown_grace: Duration,
+    /// Which contract to follow where the seed, DashScope and OpenAI disagree.
+    pub profile: Profile,
+    /// The region whose deployment scopes' models are served; `None` serves every scope.
+    pub region: Option<Region>,
     /// Awaited before each streamed event is produced.
     pub(crate) before_chunk: Option<ChunkHook>,
 }
@@ -64,6 +72,8 @@ impl Default for Config {
             body_limit: DEFAULT_BODY_LIMIT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             shutdown_grace: Duration::from_secs(5),
+            profile: Profile::default(),
+            region: None,
             before_chunk: None,
         }
     }
@@ -80,6 +90,8 @@ impl fmt::Debug for Config {
             .field("body_limit", &self.body_limit)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("profile", &self.profile)
+            .field("region", &self.region)
             .field("before_chunk", &self.before_chunk.is_some())
             .finish()
     }

@@ -2,8 +2,10 @@
 //! `{"error":{"message","type","param","code"},"request_id"}`, written with chatwire's
 //! [`ErrorEnvelope`].
 
-use chatwire::types::{ErrorEnvelope, ParseError, ParseErrorKind};
+use chatwire::types::{ErrorCode, ErrorEnvelope, Maybe, ParseError, ParseErrorKind};
 use chatwire::validate::ValidationError;
+
+use crate::profile::Profile;
 
 /// One error answer: an HTTP status and its envelope (without the `request_id`, which is added
 /// when the answer is sent).
@@ -101,6 +103,59 @@ impl ApiError {
         )
     }
 
+    /// 400: a parameter the seed's table restricts, with DashScope's prefix and the `param`.
+    pub(crate) fn parameter(param: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        let envelope = ErrorEnvelope::new(
+            format!("{DASHSCOPE_PREFIX}{message}"),
+            INVALID_REQUEST,
+            INVALID_PARAMETER,
+        )
+        .with_param(param.into());
+        ApiError {
+            status: 400,
+            envelope: Box::new(envelope),
+            allow: None,
+        }
+    }
+
+    /// 401 as OpenAI words it: the presented key masked, or the missing-key message (whose
+    /// `code` is `null`).
+    pub(crate) fn openai_invalid_api_key(token: Option<&str>) -> Self {
+        match token {
+            Some(token) => Self::new(
+                401,
+                format!(
+                    "Incorrect API key provided: {}. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    mask_key(token)
+                ),
+                "invalid_api_key",
+            ),
+            None => {
+                let mut err = Self::new(
+                    401,
+                    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
+                    "invalid_api_key",
+                );
+                err.envelope.error.code = Maybe::Null;
+                err
+            }
+        }
+    }
+
+    /// Any status with its own `type` and `code` (the seed's error-code table).
+    pub(crate) fn typed(
+        status: u16,
+        message: impl Into<String>,
+        kind: &'static str,
+        code: &'static str,
+    ) -> Self {
+        ApiError {
+            status,
+            envelope: Box::new(ErrorEnvelope::new(message.into(), kind, code)),
+            allow: None,
+        }
+    }
+
     fn new(status: u16, message: impl Into<String>, code: &'static str) -> Self {
         ApiError {
             status,
@@ -139,6 +194,29 @@ impl ApiError {
         self.allow
     }
 
+    /// The envelope as `profile` sends it: DashScope's with `request_id` beside `error`;
+    /// OpenAI's without it, a parameter error worded `Invalid '{param}': …` with code
+    /// `invalid_value` instead of DashScope's prefix and `invalid_parameter_error`.
+    pub(crate) fn body_as(&self, profile: Profile, request_id: &str) -> Vec<u8> {
+        if profile != Profile::OpenAi {
+            return self.body(request_id);
+        }
+        let mut envelope = (*self.envelope).clone();
+        if envelope.error.has_code(INVALID_PARAMETER) {
+            let message = self.message();
+            let message = message.strip_prefix(DASHSCOPE_PREFIX).unwrap_or(&message);
+            let message = match envelope.error.param.value() {
+                Some(param) => format!("Invalid '{}': {message}", param.to_cow()),
+                None => message.to_owned(),
+            };
+            envelope.error.message = Maybe::Value(message.into());
+            envelope.error.code = Maybe::Value(ErrorCode::from("invalid_value"));
+        }
+        let mut out = Vec::new();
+        envelope.write_json(&mut out);
+        out
+    }
+
     /// The envelope, with `request_id` beside `error`.
     pub(crate) fn body(&self, request_id: &str) -> Vec<u8> {
         let mut out = Vec::new();
@@ -148,6 +226,21 @@ impl ApiError {
             .write_json(&mut out);
         out
     }
+}
+
+/// The prefix DashScope puts before parameter errors.
+const DASHSCOPE_PREFIX: &str = "<400> InternalError.Algo.InvalidParameter: ";
+
+/// A key as OpenAI shows it in a 401: the first three and last two characters, the rest
+/// starred (`sk-xx***xx`); a short key is all stars.
+fn mask_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 5))
 }
 
 #[cfg(test)]
@@ -185,5 +278,33 @@ mod tests {
         let text = String::from_utf8(err.body("r")).unwrap();
         assert!(text.contains(r#""param":"n""#), "{text}");
         assert!(text.ends_with(r#","request_id":"r"}"#), "{text}");
+    }
+
+    #[test]
+    fn openai_wording() {
+        let err = ApiError::parameter("top_p", "Range of top_p should be (0.0, 1.0)");
+        let dash = String::from_utf8(err.body_as(Profile::DashScope, "r")).unwrap();
+        assert!(
+            dash.contains(
+                r#""message":"<400> InternalError.Algo.InvalidParameter: Range of top_p"#
+            ),
+            "{dash}"
+        );
+        assert!(dash.contains(r#""request_id":"r""#), "{dash}");
+        let open = String::from_utf8(err.body_as(Profile::OpenAi, "r")).unwrap();
+        assert_eq!(
+            open,
+            r#"{"error":{"message":"Invalid 'top_p': Range of top_p should be (0.0, 1.0)","type":"invalid_request_error","param":"top_p","code":"invalid_value"}}"#
+        );
+        let key = ApiError::openai_invalid_api_key(Some("sk-abcdefgh12"));
+        assert_eq!(
+            key.message(),
+            "Incorrect API key provided: sk-********12. You can find your API key at https://platform.openai.com/account/api-keys."
+        );
+        let missing =
+            String::from_utf8(ApiError::openai_invalid_api_key(None).body_as(Profile::OpenAi, "r"))
+                .unwrap();
+        assert!(missing.contains(r#""code":null"#), "{missing}");
+        assert_eq!(mask_key("short"), "*****");
     }
 }

@@ -19,7 +19,10 @@
 //! // The check a request body goes through, without a server:
 //! let ok = br#"{"model":"qwen-plus","messages":[{"role":"user","content":"Hi"}]}"#;
 //! assert!(chatwire_mock::check_request(ok).is_ok());
-//! let rejected = chatwire_mock::check_request(br#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#)
+//! let two = br#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#;
+//! assert!(chatwire_mock::check_request(two).is_ok());
+//! // The seed's table, read literally, allows n > 1 only on qwen-plus:
+//! let rejected = chatwire_mock::check_request_with(two, chatwire_mock::Profile::Documented, None)
 //!     .unwrap_err();
 //! assert_eq!(rejected.status(), 400);
 //! assert!(rejected.body().contains(r#""param":"n""#));
@@ -33,6 +36,13 @@
 //! - Replies are deterministic: ids, `created` and generated text derive from the request's
 //!   `seed` (else the server's) and the request body, so the same request gives the same
 //!   bytes. The seed's "Who are you?" conversation replays the seed's answer.
+//! - A [`Profile`] chooses the contract where the seed, DashScope and OpenAI disagree:
+//!   `documented` enforces the seed's request table literally, `dashscope` (the default)
+//!   plays the live service, `openai` follows OpenAI's conventions (finish chunk, errors).
+//! - A [`Region`] narrows the model catalogue to its deployment scopes (Singapore:
+//!   International; Virginia: Global and US; Beijing: Chinese Mainland).
+//! - The header `x-mock-error: 400|401|429|429-rate-limit|429-quota|500|503` replays that row
+//!   of the seed's error-code table.
 //! - Replay fixtures (`--fixtures DIR`) are JSON files matched on the exact conversation; see
 //!   the README.
 //! - [`decode_stream`] (the `decode` subcommand) reads a captured stream back: its events,
@@ -47,7 +57,10 @@ mod errors;
 mod fixtures;
 mod generate;
 mod models;
+mod profile;
+mod region;
 mod router;
+mod seed_errors;
 mod server;
 mod stream;
 mod thinking;
@@ -57,6 +70,8 @@ mod wire;
 
 pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT};
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
+pub use profile::{ParseSettingError, Profile, SettingKind};
+pub use region::Region;
 pub use server::{MockServer, MockServerBuilder, Server, StartError, StartErrorKind};
 pub use stream::ChunkPoint;
 
@@ -97,13 +112,31 @@ impl std::error::Error for Rejection {}
 ///
 /// The [`Rejection`] the server would answer with.
 pub fn check_request(body: &[u8]) -> Result<(), Rejection> {
-    router::admit(body, 0, &fixtures::Fixtures::builtin())
+    check_request_with(body, Profile::default(), None)
+}
+
+/// Like [`check_request`], under `profile` and with the models of `region` (every scope
+/// without one).
+///
+/// # Errors
+///
+/// The [`Rejection`] the server would answer with.
+pub fn check_request_with(
+    body: &[u8],
+    profile: Profile,
+    region: Option<Region>,
+) -> Result<(), Rejection> {
+    let contract = router::Contract {
+        profile,
+        scopes: region::scope_mask(region),
+    };
+    router::admit(body, 0, &fixtures::Fixtures::builtin(), contract)
         .map(|_| ())
         .map_err(|rejected| {
             let (err, rid) = *rejected;
             Rejection {
                 status: err.status(),
-                body: String::from_utf8_lossy(&err.body(&rid)).into_owned(),
+                body: String::from_utf8_lossy(&err.body_as(profile, &rid)).into_owned(),
             }
         })
 }

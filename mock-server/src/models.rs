@@ -2,8 +2,9 @@
 //! scope, the series that accept "and later snapshots", and what each model can do (thinking,
 //! `n` > 1).
 //!
-//! Without a region the server accepts the union of all scopes. Each entry keeps its scopes so
-//! that a region can later narrow the list.
+//! Without a region the server accepts the union of all scopes; a [`Region`](crate::Region)
+//! narrows lookups and the model list to its scopes' masks. Snapshot dates must be real
+//! calendar days on or after the listed date.
 
 /// The deployment scopes the seed lists models for, as bits of a mask.
 pub(crate) mod scope {
@@ -212,19 +213,31 @@ fn is_snapshot_of(name: &str, s: &Snapshots) -> bool {
     is_iso_date(rest) && rest >= s.since
 }
 
-/// `YYYY-MM-DD` with a month 01-12 and a day 01-31.
+/// `YYYY-MM-DD` naming a real calendar day (months of their length, February 29 only in leap
+/// years).
 fn is_iso_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
     }
-    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &bytes[range];
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |acc, b| acc * 10 + u32::from(b - b'0')))
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
         return false;
-    }
-    let month = &text[5..7];
-    let day = &text[8..10];
-    ("01"..="12").contains(&month) && ("01"..="31").contains(&day)
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// The thinking behaviour of a model, from its name.
@@ -276,6 +289,23 @@ pub(crate) fn allows_many_choices(name: &str) -> bool {
     in_series(name, "qwen-plus")
 }
 
+/// Whether the seed's table allows `tools` for `name`: "Supported models: qwen-turbo,
+/// qwen-plus, and qwen-max" (their aliases, snapshots and regional names included).
+pub(crate) fn documented_tools(name: &str) -> bool {
+    ["qwen-turbo", "qwen-plus", "qwen-max"]
+        .iter()
+        .any(|series| in_series(name, series))
+}
+
+/// Whether the seed's table allows `presence_penalty` for `name`: "Qwen commercial and
+/// open-source models of qwen1.5 and later". The open-source models before 1.5 are named
+/// `qwen-{size}b…` (`qwen-7b-chat`, `qwen-1.8b-chat`); every model the seed lists passes.
+pub(crate) fn documented_presence_penalty(name: &str) -> bool {
+    !name
+        .strip_prefix("qwen-")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +324,10 @@ mod tests {
         assert!(lookup("qwen-plus-2030-12-31", scope::ALL).is_some());
         assert!(lookup("qwen-plus-2024-12-19", scope::ALL).is_none());
         assert!(lookup("qwen-plus-2025-13-01", scope::ALL).is_none());
+        assert!(lookup("qwen-plus-2025-02-29", scope::ALL).is_none());
+        assert!(lookup("qwen-plus-2028-02-29", scope::ALL).is_some());
+        assert!(lookup("qwen-plus-2025-04-31", scope::ALL).is_none());
+        assert!(lookup("qwen-plus-2025-04-00", scope::ALL).is_none());
         assert!(lookup("qwen-plus-2026-01-05-us", scope::ALL).is_some());
         assert!(lookup("qwen-plus-2025-11-30-us", scope::ALL).is_none());
         assert!(lookup("qwen-max-2024-09-19", scope::INTL).is_none());
@@ -328,5 +362,31 @@ mod tests {
         assert!(allows_many_choices("qwen-plus-2025-04-28"));
         assert!(!allows_many_choices("qwen-max"));
         assert!(!allows_many_choices("qwen3.5-plus"));
+    }
+
+    #[test]
+    fn documented_tool_and_penalty_models() {
+        for name in [
+            "qwen-turbo",
+            "qwen-plus-2025-01-25",
+            "qwen-max-latest",
+            "qwen-plus-us",
+        ] {
+            assert!(documented_tools(name), "{name}");
+        }
+        for name in [
+            "qwen3-max",
+            "qwen-flash",
+            "qwen3.5-plus",
+            "qwen-coder-plus",
+            "qwq-plus",
+        ] {
+            assert!(!documented_tools(name), "{name}");
+        }
+        for name in listed(scope::ALL) {
+            assert!(documented_presence_penalty(name), "{name}");
+        }
+        assert!(!documented_presence_penalty("qwen-7b-chat"));
+        assert!(!documented_presence_penalty("qwen-1.8b-chat"));
     }
 }

@@ -18,7 +18,10 @@ use crate::engine;
 use crate::errors::ApiError;
 use crate::fixtures::Fixtures;
 use crate::generate::{created, hash_parts, request_id};
-use crate::models::{self, scope};
+use crate::models;
+use crate::profile::Profile;
+use crate::region;
+use crate::seed_errors::{self, SeedError};
 use crate::stream::{self, ChunkPlan};
 use crate::validation;
 use crate::wire::{completion_body, ChatInput, Meta, Reply};
@@ -31,6 +34,23 @@ pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
 pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) fixtures: Fixtures,
+}
+
+impl State {
+    /// The profile and model scopes requests are checked against.
+    pub(crate) fn contract(&self) -> Contract {
+        Contract {
+            profile: self.config.profile,
+            scopes: region::scope_mask(self.config.region),
+        }
+    }
+}
+
+/// What a request is checked against: the profile and the catalogue scopes of the region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Contract {
+    pub(crate) profile: Profile,
+    pub(crate) scopes: u8,
 }
 
 /// The path prefixes served: DashScope's and OpenAI's.
@@ -81,13 +101,19 @@ pub(crate) async fn handle(
 async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
+    let contract = state.contract();
+    let profile = contract.profile;
     let early_id = request_id(hash_parts(&[
         &state.config.seed.to_le_bytes(),
         method.as_str().as_bytes(),
         path.as_bytes(),
     ]));
     let Some(route) = Route::of(&path) else {
-        return error(&ApiError::unknown_path(method.as_str(), &path), &early_id);
+        return error(
+            &ApiError::unknown_path(method.as_str(), &path),
+            &early_id,
+            profile,
+        );
     };
     let allowed = route.method();
     if method != allowed {
@@ -99,16 +125,33 @@ async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
         return error(
             &ApiError::method_not_allowed(method.as_str(), &path, allow),
             &early_id,
+            profile,
         );
     }
+    if let Some(value) = req.headers().get(seed_errors::HEADER) {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let err = match SeedError::parse(&value) {
+            Some(row) => row.answer(profile),
+            None => seed_errors::unknown(&value),
+        };
+        return error(&err, &early_id, profile);
+    }
     if !crate::auth::authorized(req.headers(), &state.config.api_keys) {
-        return error(&ApiError::invalid_api_key(), &early_id);
+        let err = match profile {
+            Profile::OpenAi => ApiError::openai_invalid_api_key(crate::auth::token(req.headers())),
+            _ => ApiError::invalid_api_key(),
+        };
+        return error(&err, &early_id, profile);
     }
     match route {
-        Route::Models => json(StatusCode::OK, to_json(&model_list()), &early_id),
-        Route::Model(id) => match models::lookup(&id, scope::ALL) {
+        Route::Models => json(
+            StatusCode::OK,
+            to_json(&model_list(contract.scopes)),
+            &early_id,
+        ),
+        Route::Model(id) => match models::lookup(&id, contract.scopes) {
             Some(_) => json(StatusCode::OK, to_json(&model_entry(&id)), &early_id),
-            None => error(&ApiError::model_not_found(&id), &early_id),
+            None => error(&ApiError::model_not_found(&id), &early_id, profile),
         },
         Route::Chat => chat(state, req, &early_id).await,
     }
@@ -117,26 +160,28 @@ async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
 /// POST /chat/completions.
 async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response<Body> {
     let limit = state.config.body_limit;
+    let contract = state.contract();
+    let profile = contract.profile;
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return error(&ApiError::body_too_large(limit), early_id);
+        return error(&ApiError::body_too_large(limit), early_id, profile);
     }
     let body = match Limited::new(req.into_body(), limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<LengthLimitError>() => {
-            return error(&ApiError::body_too_large(limit), early_id);
+            return error(&ApiError::body_too_large(limit), early_id, profile);
         }
         Err(e) => {
-            return error(&ApiError::unreadable_body(e), early_id);
+            return error(&ApiError::unreadable_body(e), early_id, profile);
         }
     };
-    let admitted = match admit(&body, state.config.seed, &state.fixtures) {
+    let admitted = match admit(&body, state.config.seed, &state.fixtures, contract) {
         Ok(admitted) => admitted,
-        Err(rejected) => return error(&rejected.0, &rejected.1),
+        Err(rejected) => return error(&rejected.0, &rejected.1, profile),
     };
     let Admitted {
         input,
@@ -150,7 +195,8 @@ async fn chat(state: &State, req: Request<Incoming>, early_id: &str) -> Response
         model: input.model.clone(),
     };
     if input.stream {
-        let plan = ChunkPlan::new(meta, reply, input.include_usage);
+        let plan = ChunkPlan::new(meta, reply, input.include_usage)
+            .openai_conventions(profile == Profile::OpenAi);
         let body = stream::spawn(plan, state.config.before_chunk.clone());
         let mut response = Response::new(body.boxed_unsync());
         let headers = response.headers_mut();
@@ -183,6 +229,7 @@ pub(crate) fn admit(
     body: &[u8],
     seed: u64,
     fixtures: &Fixtures,
+    contract: Contract,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
     let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
     let request = ChatRequest::from_slice(body)
@@ -197,14 +244,14 @@ pub(crate) fn admit(
         .value()
         .map(|m| m.to_cow().into_owned())
         .unwrap_or_default();
-    let info = models::lookup(&model, scope::ALL);
+    let info = models::lookup(&model, contract.scopes);
     let info = match info {
         Some(info) => info,
         // Without a model, validation names the missing field.
         None if model.is_empty() => models::ModelInfo::unknown(),
         None => return Err(Box::new((ApiError::model_not_found(&model), rid))),
     };
-    if let Err(e) = validation::check(&request, &model, info) {
+    if let Err(e) = validation::check(&request, &model, info, contract.profile) {
         return Err(Box::new((e, rid)));
     }
     let input = ChatInput::from_request(&request);
@@ -228,15 +275,16 @@ pub(crate) fn admit(
     }
 }
 
-/// The envelope of `err`, with its status, `x-request-id` and (for 405) `Allow`.
-fn error(err: &ApiError, rid: &str) -> Response<Body> {
+/// The envelope of `err` as `profile` words it, with its status, `x-request-id` and (for
+/// 405) `Allow`.
+fn error(err: &ApiError, rid: &str, profile: Profile) -> Response<Body> {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     tracing::debug!(
         status = err.status(),
         message = err.message(),
         "error answer"
     );
-    let mut response = json(status, err.body(rid), rid);
+    let mut response = json(status, err.body_as(profile, rid), rid);
     if let Some(allow) = err.allow() {
         response
             .headers_mut()
@@ -293,11 +341,11 @@ fn model_entry(id: &str) -> ModelEntry {
     }
 }
 
-/// Every model the seed lists.
-fn model_list() -> ModelList {
+/// Every model the seed lists in `scopes`.
+fn model_list(scopes: u8) -> ModelList {
     ModelList {
         object: "list",
-        data: models::listed(scope::ALL).map(model_entry).collect(),
+        data: models::listed(scopes).map(model_entry).collect(),
     }
 }
 
@@ -322,6 +370,11 @@ mod tests {
         assert_eq!(Route::of("/v1/chat"), None);
         assert_eq!(Route::of("/"), None);
     }
+
+    const CONTRACT: Contract = Contract {
+        profile: Profile::DashScope,
+        scopes: crate::models::scope::ALL,
+    };
 
     /// Request bodies that reach every part of the engine.
     const BODIES: &[&str] = &[
@@ -352,11 +405,14 @@ mod tests {
             }
         }
         for body in BODIES {
-            assert!(admit(body.as_bytes(), 7, &fixtures).is_ok(), "{body}");
+            assert!(
+                admit(body.as_bytes(), 7, &fixtures, CONTRACT).is_ok(),
+                "{body}"
+            );
         }
         let mut served = 0;
         for input in &inputs {
-            match admit(input, 7, &fixtures) {
+            match admit(input, 7, &fixtures, CONTRACT) {
                 Ok(admitted) => {
                     served += 1;
                     let meta = Meta {
@@ -386,7 +442,7 @@ mod tests {
 
     #[test]
     fn the_model_list_has_the_seed_models() {
-        let list = model_list();
+        let list = model_list(crate::models::scope::ALL);
         assert!(list.data.iter().any(|m| m.id == "qwen-plus"));
         assert!(list
             .data

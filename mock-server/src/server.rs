@@ -128,6 +128,11 @@ impl Server {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
+                        // A stream is written one small frame per event: without this, Nagle's
+                        // algorithm holds each frame back until the client's delayed ACK
+                        // (about 40 ms per response on Linux). A socket that refuses the option
+                        // is still served.
+                        let _ = stream.set_nodelay(true);
                         let timeout = state.config.header_read_timeout;
                         let state = Arc::clone(&state);
                         let service = service_fn(move |req| router::handle(Arc::clone(&state), req));
@@ -314,6 +319,19 @@ impl MockServerBuilder {
     /// Sets how long a client may take to send a request's headers.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// Follows `profile` where the seed, DashScope and OpenAI disagree (default:
+    /// [`Profile::DashScope`](crate::Profile::DashScope)).
+    pub fn profile(mut self, profile: crate::Profile) -> Self {
+        self.config.profile = profile;
+        self
+    }
+
+    /// Serves the models of `region`'s deployment scopes only (default: every scope).
+    pub fn region(mut self, region: crate::Region) -> Self {
+        self.config.region = Some(region);
         self
     }
 

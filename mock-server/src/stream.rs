@@ -78,6 +78,9 @@ pub(crate) struct ChunkPlan {
     reply: Reply,
     steps: Vec<Step>,
     next: usize,
+    /// OpenAI's conventions: a finish chunk with `"delta":{}` for a text answer too, and
+    /// tool-call continuations without `id` and `type`.
+    openai: bool,
 }
 
 impl ChunkPlan {
@@ -104,7 +107,16 @@ impl ChunkPlan {
             reply,
             steps,
             next: 0,
+            openai: false,
         }
+    }
+
+    /// With `openai` (the OpenAI profile), a text answer's finish chunk carries `"delta":{}`
+    /// instead of DashScope's `"delta":{"content":""}`, and a tool call's continuations carry
+    /// only `index` and the arguments, without DashScope's `"id":""` and repeated `type`.
+    pub(crate) fn openai_conventions(mut self, openai: bool) -> Self {
+        self.openai = openai;
+        self
     }
 
     /// How many events the stream has, `[DONE]` included.
@@ -173,8 +185,16 @@ impl ChunkPlan {
                 let first = i == 0;
                 let fragment = ToolCallDelta {
                     index: Maybe::Value(u32::try_from(call).unwrap_or(u32::MAX)),
-                    id: Maybe::Value(if first { out.id.as_str() } else { "" }.into()),
-                    kind: Maybe::Value(ToolType::Function),
+                    id: match (first, self.openai) {
+                        (true, _) => Maybe::Value(out.id.as_str().into()),
+                        (false, false) => Maybe::Value("".into()),
+                        (false, true) => Maybe::Absent,
+                    },
+                    kind: if first || !self.openai {
+                        Maybe::Value(ToolType::Function)
+                    } else {
+                        Maybe::Absent
+                    },
                     function: Maybe::Value(FunctionCallDelta {
                         name: if first {
                             Maybe::Value(out.name.as_str().into())
@@ -200,7 +220,7 @@ impl ChunkPlan {
             }
             Step::Finish { choice, thinking } => {
                 let out = &choices[choice];
-                let delta = if out.tool_calls.is_empty() {
+                let delta = if out.tool_calls.is_empty() && !self.openai {
                     Delta {
                         content: Maybe::Value(MessageContent::text("")),
                         reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },

@@ -74,6 +74,11 @@ fn validate_prints_the_envelope_of_a_bad_request() {
         &[],
         r#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#,
     );
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = validate(
+        &["--profile", "documented"],
+        r#"{"model":"qwen-max","messages":[{"role":"user","content":"Hi"}],"n":2}"#,
+    );
     assert_eq!(code, 1);
     let envelope: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(envelope["error"]["param"], "n");
@@ -257,4 +262,69 @@ fn decode_fails_on_malformed_input_and_usage_errors() {
     assert_eq!(code, 0);
     assert!(out.contains("\"done\":true"));
     assert!(err.contains("discarded"), "{err}");
+}
+
+#[test]
+#[cfg(unix)]
+fn serve_takes_region_and_profile_and_prints_the_region_s_base_url() {
+    let mut child = Command::new(BIN)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--profile",
+            "openai",
+            "--log-level",
+            "warn",
+        ])
+        .env("CHATWIRE_REGION", "beijing")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("Press Ctrl-C") {
+        assert_ne!(stdout.read_line(&mut banner).unwrap(), 0, "{banner}");
+    }
+    assert!(
+        banner.contains("region: beijing (Chinese Mainland models); its documented base_url: https://dashscope.aliyuncs.com/compatible-mode/v1"),
+        "{banner}"
+    );
+    assert!(banner.contains("profile: openai"), "{banner}");
+    let addr = banner
+        .lines()
+        .next()
+        .and_then(|l| l.split("http://").nth(1))
+        .unwrap()
+        .to_owned();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /v1/models HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains(r#""id":"qwen-math-plus""#), "{response}");
+    assert!(!response.contains(r#""id":"qwen-plus-us""#), "{response}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, _) = wait(child);
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn serve_rejects_an_unknown_region() {
+    let output = Command::new(BIN)
+        .args(["--region", "frankfurt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("unknown region `frankfurt`"), "{err}");
 }

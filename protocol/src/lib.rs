@@ -104,6 +104,7 @@
 pub mod accumulate;
 #[cfg(any(feature = "futures", feature = "tokio-util"))]
 pub mod adapters;
+pub mod fastpath;
 pub mod sse;
 pub mod stream;
 pub mod types;

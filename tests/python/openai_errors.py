@@ -27,6 +27,6 @@ good = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url=BASE_URL, max_ret
 bad = OpenAI(api_key="sk-wrong-key", base_url=BASE_URL, max_retries=0)
 
 report(lambda: bad.chat.completions.create(model="qwen-plus", messages=MESSAGES))
-report(lambda: good.chat.completions.create(model="qwen-max", messages=MESSAGES, n=2))
+report(lambda: good.chat.completions.create(model="qwen-max", messages=MESSAGES, n=5))
 report(lambda: good.chat.completions.create(model="qwen-plus", messages=MESSAGES, extra_body={"enable_thinking": True}))
 report(lambda: good.chat.completions.create(model="no-such-model", messages=MESSAGES))

@@ -286,7 +286,7 @@ async fn errors_surface_as_api_errors() {
     }
     let mut bad = request;
     bad.model = "qwen-max".into();
-    bad.n = Some(2);
+    bad.n = Some(5);
     match client(&server, "sk-right").chat().create(bad).await {
         Err(OpenAIError::ApiError(e)) => {
             assert_eq!(e.status_code.as_u16(), 400);

@@ -231,7 +231,15 @@ async fn n_choices_only_on_qwen_plus() {
             .count();
         assert_eq!(finished, 1, "choice {i}");
     }
+    // The live service gives other models several choices too; the seed's table does not.
     let answer = chat(&server.base_url(), &ask("qwen-max", "")).await;
+    assert_eq!(answer.json()["choices"].as_array().unwrap().len(), 3);
+    let documented = MockServer::builder()
+        .profile(chatwire_mock::Profile::Documented)
+        .start()
+        .await
+        .unwrap();
+    let answer = chat(&documented.base_url(), &ask("qwen-max", "")).await;
     assert_eq!(
         answer.assert_error(400, "invalid_parameter_error")["error"]["param"],
         "n"

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::config::Config;
+use super::decode::Decode;
 use super::error::Error;
 use super::event::{Event, Item};
 use super::finish::Finish;
@@ -254,6 +255,57 @@ impl Decoder {
             + self.st.event_type.capacity()
             + self.st.comment.capacity()
             + self.st.last_event_id.capacity()
+    }
+
+    /// Reads the events of `input` in place, without copying it into the decoder first: the
+    /// same events, errors and state as [`feed`](Self::feed) followed by
+    /// [`next_event`](Self::next_event) until `Ok(None)`, minus one copy of the input.
+    ///
+    /// Only what the input leaves unread (a partial last line) is copied into the decoder,
+    /// when the returned [`Decode`] is dropped. A line already in progress in the decoder is
+    /// completed there first. Events borrow the input or the decoder.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chatwire::sse::Decoder;
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut data = Vec::new();
+    /// for piece in [&b"data: a\n\nda"[..], b"ta: b\n", b"\ndata: c\n\n"] {
+    ///     let mut events = decoder.decode(piece);
+    ///     while let Some(event) = events.next_event()? {
+    ///         data.push(event.data().to_owned());
+    ///     }
+    /// }
+    /// assert_eq!(data, ["a", "b", "c"]);
+    /// assert!(decoder.finish().is_clean());
+    /// # Ok::<(), chatwire::sse::Error>(())
+    /// ```
+    pub fn decode<'d>(&'d mut self, input: &'d [u8]) -> Decode<'d> {
+        Decode::new(self, input)
+    }
+
+    /// The buffer and the state, borrowed apart.
+    pub(super) fn parts(&mut self) -> (&[u8], &mut State) {
+        (&self.buf, &mut self.st)
+    }
+
+    /// Drops the consumed prefix of the buffer (all of it, when everything was read).
+    pub(super) fn drop_consumed(&mut self) {
+        self.compact();
+    }
+
+    /// After reading `input` in place (the buffer empty, the state's offsets relative to
+    /// `input`): keeps what was not read, as `feed` would have.
+    pub(super) fn keep_unread(&mut self, input: &[u8]) {
+        let consumed = self.st.pos.min(input.len());
+        self.st.base += consumed as u64;
+        self.st.scan -= consumed.min(self.st.scan);
+        self.st.pos = 0;
+        let rest = &input[consumed..];
+        self.reserve(rest.len());
+        self.buf.extend_from_slice(rest);
     }
 
     /// Drops the consumed prefix of the buffer.

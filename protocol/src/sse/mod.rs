@@ -50,6 +50,7 @@
 //! ```
 
 mod config;
+mod decode;
 mod decoder;
 mod encoder;
 mod error;
@@ -58,6 +59,7 @@ mod finish;
 mod parser;
 
 pub use config::{Config, Utf8Mode, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_LENGTH};
+pub use decode::Decode;
 pub use decoder::Decoder;
 pub use encoder::{Encoder, DONE_EVENT};
 pub use error::{EncodeError, EncodeErrorKind, Error, ErrorKind};

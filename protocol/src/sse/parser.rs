@@ -276,7 +276,7 @@ impl State {
         }
         let checked = match self.config.utf8_mode() {
             Utf8Mode::Replace => None,
-            Utf8Mode::Strict => match str::from_utf8(line) {
+            Utf8Mode::Strict => match utf8(line) {
                 Ok(text) => Some(text),
                 Err(err) => {
                     let at = line_start + err.valid_up_to() as u64;
@@ -504,13 +504,23 @@ fn decode<'b>(bytes: &'b [u8], checked: Option<&'b str>, scratch: &mut String) -
     if let Some(text) = checked {
         return Text::Borrowed(text);
     }
-    match str::from_utf8(bytes) {
+    match utf8(bytes) {
         Ok(text) => Text::Borrowed(text),
         Err(_) => {
             scratch.clear();
             push_lossy(scratch, bytes);
             Text::Scratch
         }
+    }
+}
+
+/// `bytes` as text when they are valid UTF-8, else the standard error (with the position of the
+/// first invalid byte). Validation is the decoder's largest per-byte cost, so valid input (the
+/// common case) is checked with SIMD; only invalid input is checked again, to find the position.
+pub(super) fn utf8(bytes: &[u8]) -> Result<&str, str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(_) => str::from_utf8(bytes),
     }
 }
 
@@ -525,6 +535,10 @@ fn store(dst: &mut String, bytes: &[u8], checked: Option<&str>) {
 
 /// Appends `bytes` to `dst`, each maximal invalid UTF-8 sequence replaced by U+FFFD.
 fn push_lossy(dst: &mut String, bytes: &[u8]) {
+    if let Ok(text) = utf8(bytes) {
+        dst.push_str(text);
+        return;
+    }
     for chunk in bytes.utf8_chunks() {
         dst.push_str(chunk.valid());
         if !chunk.invalid().is_empty() {

@@ -61,7 +61,11 @@ wire_object! {
     }
 }
 
-json_entry_points!(ChatCompletionChunk, "a chat completion chunk");
+json_entry_points!(
+    ChatCompletionChunk,
+    "a chat completion chunk",
+    fast = crate::fastpath::try_parse_chunk
+);
 
 /// A shorter name for [`ChatCompletionChunk`].
 pub type Chunk<'a> = ChatCompletionChunk<'a>;

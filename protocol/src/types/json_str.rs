@@ -70,7 +70,12 @@ impl<'a> JsonStr<'a> {
 
     /// Wraps already-validated string contents.
     pub(crate) fn from_validated_raw(raw: &'a str) -> Self {
-        if raw.as_bytes().contains(&b'\\') {
+        Self::from_scanned_raw(raw, raw.as_bytes().contains(&b'\\'))
+    }
+
+    /// Wraps already-validated string contents whose scan found whether they hold an escape.
+    pub(crate) fn from_scanned_raw(raw: &'a str, escaped: bool) -> Self {
+        if escaped {
             JsonStr(Repr::Escaped(raw))
         } else {
             JsonStr(Repr::Plain(Cow::Borrowed(raw)))

@@ -51,6 +51,24 @@ impl<T> List<T> {
         };
     }
 
+    /// Appends `T::default()` and returns it to be filled in place, so that a large element
+    /// is not moved (the chunk fast path). Always `Some`.
+    pub(crate) fn push_default(&mut self) -> Option<&mut T>
+    where
+        T: Default,
+    {
+        match &mut self.0 {
+            Inner::Empty => self.0 = Inner::One(T::default()),
+            Inner::One(_) => {
+                if let Inner::One(first) = std::mem::replace(&mut self.0, Inner::Empty) {
+                    self.0 = Inner::Many(vec![first, T::default()]);
+                }
+            }
+            Inner::Many(all) => all.push(T::default()),
+        }
+        self.as_mut_slice().last_mut()
+    }
+
     /// The elements as a slice.
     pub fn as_slice(&self) -> &[T] {
         match &self.0 {

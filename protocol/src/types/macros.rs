@@ -381,6 +381,10 @@ macro_rules! open_enum {
 /// `from_slice`, `to_json` and `write_json`.
 macro_rules! json_entry_points {
     ($name:ident, $what:literal) => {
+        $crate::types::macros::json_entry_points!($name, $what, fast = |_| None);
+    };
+    // `fast` (`fn(&str) -> Option<Self>`) is tried first; `None` falls back to serde.
+    ($name:ident, $what:literal, fast = $fast:expr) => {
         impl<'a> $name<'a> {
             #[doc = concat!("Parses ", $what, " from JSON text, borrowing from it.")]
             ///
@@ -391,7 +395,13 @@ macro_rules! json_entry_points {
             pub fn from_json(
                 text: &'a str,
             ) -> ::core::result::Result<Self, $crate::types::ParseError> {
-                $crate::types::parse_error::parse_str(text, stringify!($name))
+                let fast: fn(&'a str) -> ::core::option::Option<Self> = $fast;
+                match fast(text) {
+                    ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
+                    ::core::option::Option::None => {
+                        $crate::types::parse_error::parse_str(text, stringify!($name))
+                    }
+                }
             }
 
             #[doc = concat!("Parses ", $what, " from JSON bytes, borrowing from them.")]
@@ -403,7 +413,13 @@ macro_rules! json_entry_points {
             pub fn from_slice(
                 bytes: &'a [u8],
             ) -> ::core::result::Result<Self, $crate::types::ParseError> {
-                $crate::types::parse_error::parse_slice(bytes, stringify!($name))
+                let fast: fn(&'a str) -> ::core::option::Option<Self> = $fast;
+                match ::simdutf8::basic::from_utf8(bytes).ok().and_then(fast) {
+                    ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
+                    ::core::option::Option::None => {
+                        $crate::types::parse_error::parse_slice(bytes, stringify!($name))
+                    }
+                }
             }
 
             /// Serializes to compact JSON text.

@@ -71,6 +71,11 @@ impl<'a> RawJson<'a> {
             })
     }
 
+    /// Wraps text already checked to be exactly one JSON value (the chunk fast path).
+    pub(crate) const fn from_validated(text: &'a str) -> Self {
+        RawJson(Cow::Borrowed(text))
+    }
+
     /// The JSON `null`.
     pub const fn null() -> Self {
         RawJson(Cow::Borrowed("null"))

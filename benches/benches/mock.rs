@@ -1,0 +1,250 @@
+//! Mock-server throughput: a load generator on 127.0.0.1 drives `chatwire-mock` for a bounded
+//! time with non-streaming and streaming chat requests, and reports requests/s, chunks/s and
+//! p50/p99 latency next to a bare hyper server that returns the same bytes (the ceiling).
+//!
+//! `cargo bench -p chatwire-benches --bench mock` runs each case for a few seconds; with
+//! `--test` (as `cargo bench -- --test` passes) for a fraction of a second. Every response is
+//! checked: status 200 and the expected body length (and event count when streaming).
+
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chatwire_mock::MockServer;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+
+/// Requests in flight at once (each on its own keep-alive connection).
+const CONCURRENCY: usize = 16;
+
+const PLAIN: &str = r#"{"model":"qwen-plus","seed":7,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Tell me about Singapore's weather."}]}"#;
+const STREAMING: &str = r#"{"model":"qwen-plus","seed":7,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Tell me about Singapore's weather."}]}"#;
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// One case's results.
+struct Report {
+    name: String,
+    requests: usize,
+    elapsed: Duration,
+    chunks_per_response: usize,
+    latencies: Vec<Duration>,
+}
+
+impl Report {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort_unstable();
+        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted.get(index).copied().unwrap_or_default()
+    }
+}
+
+fn request(addr: SocketAddr, body: &'static str) -> Request<Full<Bytes>> {
+    Request::post(format!("http://{addr}/compatible-mode/v1/chat/completions"))
+        .header("authorization", "Bearer sk-bench")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .expect("a valid request")
+}
+
+/// One request: its body, checked for status 200.
+async fn fetch(client: &HttpClient, addr: SocketAddr, body: &'static str) -> Bytes {
+    let response = client
+        .request(request(addr, body))
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200, "status");
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("a whole body")
+        .to_bytes()
+}
+
+/// Drives `addr` with `CONCURRENCY` loops of requests for `duration`; every body must be
+/// `expected` long.
+async fn drive(
+    name: String,
+    addr: SocketAddr,
+    body: &'static str,
+    expected: usize,
+    chunks_per_response: usize,
+    duration: Duration,
+) -> Report {
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    // Warm the connections up.
+    for _ in 0..CONCURRENCY {
+        assert_eq!(fetch(&client, addr, body).await.len(), expected);
+    }
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let begin = Instant::now();
+                let got = fetch(&client, addr, body).await;
+                latencies.push(begin.elapsed());
+                assert_eq!(got.len(), expected, "body length");
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("a load task"));
+    }
+    Report {
+        name,
+        requests: latencies.len(),
+        elapsed: start.elapsed(),
+        chunks_per_response,
+        latencies,
+    }
+}
+
+/// A bare hyper server answering every request with `body` (the ceiling).
+async fn bare_server(body: Bytes, content_type: &'static str) -> SocketAddr {
+    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .expect("a loopback port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                    let body = body.clone();
+                    async move {
+                        // Read the request body, as the mock does.
+                        let _ = request.into_body().collect().await;
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("content-type", content_type)
+                                .body(Full::new(body))
+                                .expect("a valid response"),
+                        )
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// The number of `data:` events in an SSE body.
+fn events(body: &[u8]) -> usize {
+    let mut decoder = chatwire::sse::Decoder::new();
+    decoder.feed(body);
+    let mut n = 0;
+    while decoder.next_event().expect("valid SSE").is_some() {
+        n += 1;
+    }
+    n
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--test");
+    let duration = if quick {
+        Duration::from_millis(300)
+    } else {
+        Duration::from_secs(4)
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let reports = runtime.block_on(async {
+        let mock = MockServer::start().await;
+        let probe: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+        let plain = fetch(&probe, mock.address(), PLAIN).await;
+        let streamed = fetch(&probe, mock.address(), STREAMING).await;
+        let chunks = events(&streamed);
+        assert!(chunks > 2, "a streamed answer has chunks");
+        let bare_plain = bare_server(plain.clone(), "application/json").await;
+        let bare_stream = bare_server(streamed.clone(), "text/event-stream").await;
+
+        let mut reports = Vec::new();
+        for (name, addr, body, expected, chunks) in [
+            (
+                "non-streaming: chatwire-mock",
+                mock.address(),
+                PLAIN,
+                plain.len(),
+                0,
+            ),
+            (
+                "non-streaming: bare hyper (ceiling)",
+                bare_plain,
+                PLAIN,
+                plain.len(),
+                0,
+            ),
+            (
+                "streaming: chatwire-mock",
+                mock.address(),
+                STREAMING,
+                streamed.len(),
+                chunks,
+            ),
+            (
+                "streaming: bare hyper (ceiling)",
+                bare_stream,
+                STREAMING,
+                streamed.len(),
+                chunks,
+            ),
+        ] {
+            reports.push(drive(name.to_owned(), addr, body, expected, chunks, duration).await);
+        }
+        mock.shutdown().await;
+        reports
+    });
+
+    println!(
+        "{:<38} {:>10} {:>12} {:>12} {:>10} {:>10}",
+        "case", "requests", "requests/s", "chunks/s", "p50", "p99"
+    );
+    for report in &reports {
+        println!(
+            "{:<38} {:>10} {:>12.0} {:>12.0} {:>10.2?} {:>10.2?}",
+            report.name,
+            report.requests,
+            report.per_second(),
+            report.per_second() * report.chunks_per_response as f64,
+            report.percentile(0.5),
+            report.percentile(0.99),
+        );
+    }
+    for pair in reports.chunks(2) {
+        println!(
+            "{}: {:.0} % of the ceiling",
+            pair[0].name,
+            100.0 * pair[0].per_second() / pair[1].per_second()
+        );
+    }
+    if quick {
+        println!("mock: 1 passed, 0 failed");
+    }
+}

@@ -1,0 +1,124 @@
+//! Typed decoding: bytes to chunks, and chunks to whole completions.
+//!
+//! - `typed/*`: chatwire's `stream::ChunkDecoder` (its SSE decoder, then the chunk fast path
+//!   behind `ChatCompletionChunk::from_json`), chatwire's SSE decoder with the general serde
+//!   path, async-openai's path (eventsource-stream, then serde_json into
+//!   `CreateChatCompletionStreamResponse`), and a `serde_json::Value` per event. Each
+//!   response is one stream fed in random 1..=4096-byte pieces; every delta's text is read
+//!   (chatwire through `JsonStr`, into a reused buffer) and the chunk count and decoded text
+//!   length are asserted.
+//! - `json/text`: the JSON step alone, over the already framed data of every event.
+//! - `accumulate/*`: chatwire's `ChunkDecoder::drain_into` an `Accumulator`, against
+//!   async-openai's path plus the `String` accumulation its users write; the completions'
+//!   text and argument lengths are asserted.
+
+mod common;
+
+use std::hint::black_box;
+
+use chatwire_benches::corpus::{self, Corpus};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+
+use common::{
+    accumulate_facts, async_openai_accumulate, async_openai_responses, chatwire_accumulate,
+    chatwire_serde_typed, chatwire_stream_typed, response_frags, typed_facts, value_responses,
+};
+
+fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
+    let (want, want_content_only) = typed_facts(corpus);
+    let responses = response_frags(corpus);
+    let mut group = c.benchmark_group(name);
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
+    group.bench_function("chatwire", |b| {
+        b.iter(|| assert_eq!(chatwire_stream_typed(black_box(&responses)), want))
+    });
+    group.bench_function("chatwire-serde", |b| {
+        b.iter(|| assert_eq!(chatwire_serde_typed(black_box(&responses)), want))
+    });
+    group.bench_function("async-openai", |b| {
+        b.iter(|| {
+            assert_eq!(
+                async_openai_responses(black_box(&responses)),
+                want_content_only
+            )
+        })
+    });
+    group.bench_function("serde_json-Value", |b| {
+        b.iter(|| assert_eq!(value_responses(black_box(&responses)), want))
+    });
+    group.finish();
+}
+
+fn accumulate_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
+    let (want, want_content_only) = accumulate_facts(corpus);
+    let responses = response_frags(corpus);
+    let mut group = c.benchmark_group(name);
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
+    group.bench_function("chatwire", |b| {
+        b.iter(|| assert_eq!(chatwire_accumulate(black_box(&responses)), want))
+    });
+    group.bench_function("async-openai+String", |b| {
+        b.iter(|| {
+            assert_eq!(
+                async_openai_accumulate(black_box(&responses)),
+                want_content_only
+            )
+        })
+    });
+    group.finish();
+}
+
+/// JSON alone: the data of every event, already framed, parsed by each peer.
+fn json_only(c: &mut Criterion, corpus: &Corpus) {
+    let (want, want_content_only) = typed_facts(corpus);
+    let datas = common::event_datas(corpus);
+    let bytes: usize = datas.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("json/text");
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("chatwire", |b| {
+        b.iter(|| {
+            assert_eq!(
+                common::json_chatwire(black_box(&datas), common::parse_default),
+                want
+            )
+        })
+    });
+    group.bench_function("chatwire-serde", |b| {
+        b.iter(|| {
+            assert_eq!(
+                common::json_chatwire(black_box(&datas), common::parse_serde),
+                want
+            )
+        })
+    });
+    group.bench_function("async-openai", |b| {
+        b.iter(|| {
+            assert_eq!(
+                common::json_async_openai(black_box(&datas)),
+                want_content_only
+            )
+        })
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let text = corpus::text_corpus();
+    typed_group(c, "typed/text", &text);
+    json_only(c, &text);
+    accumulate_group(c, "accumulate/text", &text);
+    drop(text);
+    let tools = corpus::tool_call_corpus();
+    typed_group(c, "typed/tool-calls", &tools);
+    accumulate_group(c, "accumulate/tool-calls", &tools);
+}
+
+criterion_group! {
+    name = typed;
+    config = common::criterion();
+    targets = benches
+}
+criterion_main!(typed);

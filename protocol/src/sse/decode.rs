@@ -1,0 +1,164 @@
+//! [`Decode`]: events read straight from the caller's input, without copying it into the
+//! decoder first.
+
+use std::ops::Range;
+
+use memchr::memchr2;
+
+use super::decoder::Decoder;
+use super::error::Error;
+use super::event::{Event, Item};
+use super::parser::{utf8, Out, Text};
+
+/// The events of one piece of input, read in place: see [`Decoder::decode`].
+///
+/// Call [`next_event`](Self::next_event) until `Ok(None)`. When it is dropped, whatever it
+/// has not read (a partial last line, or the rest of the input if you stop early) is kept
+/// in the decoder, exactly as [`Decoder::feed`] would have kept it.
+#[derive(Debug)]
+#[must_use = "events are read by calling `next_event` until `Ok(None)`"]
+pub struct Decode<'d> {
+    decoder: &'d mut Decoder,
+    input: &'d [u8],
+    /// Where the part of `input` read in place starts; `input[..start]` went to the buffer.
+    start: usize,
+    /// Reading `input[start..]` in place (else reading the decoder's buffer).
+    in_place: bool,
+}
+
+impl<'d> Decode<'d> {
+    pub(super) fn new(decoder: &'d mut Decoder, input: &'d [u8]) -> Self {
+        if decoder.buffered_len() == 0 {
+            decoder.drop_consumed();
+            return Decode {
+                decoder,
+                input,
+                start: 0,
+                in_place: true,
+            };
+        }
+        // A line is in progress in the buffer: complete it there (up to and including the
+        // first line end, a CRLF whole), then read the rest in place.
+        // A blank line right after it goes too, so that a single-line event is still
+        // handed out without copying its data again.
+        let start = match memchr2(b'\n', b'\r', input) {
+            None => input.len(),
+            Some(end) => {
+                let line = line_end(input, end);
+                if line < input.len() && matches!(input[line], b'\n' | b'\r') {
+                    line_end(input, line)
+                } else {
+                    line
+                }
+            }
+        };
+        decoder.feed(&input[..start]);
+        Decode {
+            decoder,
+            input,
+            start,
+            in_place: false,
+        }
+    }
+
+    /// The next event, skipping comment lines.
+    ///
+    /// # Termination
+    ///
+    /// Returns `Ok(None)` when the input holds no further complete event; drop the `Decode`
+    /// and give the decoder the next piece.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Decoder::next_event`]; every error is recoverable.
+    pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if !self.in_place {
+            // Lines in the decoder's buffer come first. An event found there is handed out
+            // from the decoder's scratch text, so that no borrow of the buffer outlives this
+            // block (it is rare: only the line completed by this input is usually there).
+            loop {
+                // An event's data borrowed from the buffer is remembered as a range, so that
+                // no borrow of the buffer outlives this block (the borrow checker cannot see
+                // that the other branch goes on without it); it is sliced again below.
+                let found = {
+                    let (buf, st) = self.decoder.parts();
+                    match st.advance(buf, false)? {
+                        Out::NeedMore => None,
+                        // Not asked for (comments are skipped): read on.
+                        Out::Comment(_) => continue,
+                        Out::Event { data, typed, retry } => {
+                            let range = match data {
+                                Text::Borrowed(text) => {
+                                    let range = range_in(buf, text);
+                                    if range.is_none() {
+                                        st.data.clear();
+                                        st.data.push_str(text);
+                                    }
+                                    range
+                                }
+                                Text::Scratch => None,
+                            };
+                            Some((range, typed, retry))
+                        }
+                    }
+                };
+                let Some((range, typed, retry)) = found else {
+                    break;
+                };
+                let (buf, st) = self.decoder.parts();
+                // The range held text a moment ago, so it is text again.
+                let data = match range.and_then(|range| buf.get(range)).map(utf8) {
+                    Some(Ok(text)) => Text::Borrowed(text),
+                    _ => Text::Scratch,
+                };
+                let out = Out::Event { data, typed, retry };
+                return Ok(event(st.item(out)));
+            }
+            // The buffer is read: go on in the input, if any is left.
+            if self.start == self.input.len() || self.decoder.buffered_len() > 0 {
+                return Ok(None);
+            }
+            self.decoder.drop_consumed();
+            self.in_place = true;
+        }
+        let input: &'d [u8] = self.input;
+        let (_, st) = self.decoder.parts();
+        let out = st.advance(&input[self.start..], false)?;
+        Ok(event(st.item(out)))
+    }
+}
+
+/// Where `text` lies in `buf`, when it is a slice of it.
+fn range_in(buf: &[u8], text: &str) -> Option<Range<usize>> {
+    let start = (text.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
+    let end = start.checked_add(text.len())?;
+    (end <= buf.len()).then_some(start..end)
+}
+
+/// The index after the line end that starts at `input[end]` (a CR or an LF; a CRLF whole).
+fn line_end(input: &[u8], end: usize) -> usize {
+    if input[end] == b'\r' && input.get(end + 1) == Some(&b'\n') {
+        end + 2
+    } else {
+        end + 1
+    }
+}
+
+fn event(item: Option<Item<'_>>) -> Option<Event<'_>> {
+    match item {
+        Some(Item::Event(event)) => Some(event),
+        _ => None,
+    }
+}
+
+impl Drop for Decode<'_> {
+    fn drop(&mut self) {
+        if self.in_place {
+            let input: &[u8] = self.input;
+            self.decoder.keep_unread(&input[self.start..]);
+        } else {
+            let input: &[u8] = self.input;
+            self.decoder.feed(&input[self.start..]);
+        }
+    }
+}
