@@ -53,7 +53,7 @@
 //!     completion.to_json(),
 //!     r#"{"id":"chatcmpl-1","object":"chat.completion","created":1715931028,"model":"qwen-plus","choices":[{"index":0,"message":{"role":"assistant","content":"I am Qwen."},"finish_reason":"stop","logprobs":null}],"usage":{"prompt_tokens":22,"completion_tokens":16,"total_tokens":38}}"#
 //! );
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 //!
 //! Over a real connection, the `adapters` do the feeding: with the
@@ -82,24 +82,30 @@
 //!
 //! # Crate features
 //!
-//! No feature is on by default.
-//!
-//! - **`futures`**: the `adapters` `ChunkStream`, a
-//!   `futures_core::Stream` of owned items over any `Stream<Item = Result<B, E>>` of byte
-//!   chunks (`reqwest`'s `bytes_stream()`, a hyper body through
-//!   `http_body_util::BodyDataStream`), and `Completion`, a future of the accumulated
-//!   completion. No task, no channel, no reconnection: the inner stream is polled only when
-//!   the decoder has no complete event left. Depends on `futures-core` and
-//!   `pin-project-lite` only.
-//! - **`tokio-util`**: the `adapters` `SseCodec` (owned events)
-//!   and `ChunkCodec` (owned typed items), `tokio_util::codec::Decoder`s for `FramedRead`
-//!   over any `AsyncRead`.
+//! - **`std`** (on by default): the standard library, through the std features of `bytes`,
+//!   `memchr`, `serde`, `serde_json` and `simdutf8` (which then picks its SIMD code at run
+//!   time rather than from the compile-time target features). Without it chatwire is `#![no_std]` and needs only
+//!   `alloc`: `cargo build -p chatwire --no-default-features` builds, every module included
+//!   (errors implement `core::error::Error` either way). JSON is then written through a
+//!   temporary buffer, as `serde_json` has no in-place writer without `std`.
+//! - **`futures`**: the `adapters` `ChunkStream`, a `futures_core::Stream` of owned items
+//!   over any `Stream<Item = Result<B, E>>` of byte chunks (`reqwest`'s `bytes_stream()`, a
+//!   hyper body through `http_body_util::BodyDataStream`), and `Completion`, a future of the
+//!   accumulated completion. No task, no channel, no reconnection: the inner stream is polled
+//!   only when the decoder has no complete event left. Depends on `futures-core` and
+//!   `pin-project-lite` only, and works without `std`.
+//! - **`tokio-util`** (implies `std`): the `adapters` `SseCodec` (owned events) and
+//!   `ChunkCodec` (owned typed items), `tokio_util::codec::Decoder`s for `FramedRead` over
+//!   any `AsyncRead`.
 //!
 //! chatwire's public API names no type of its dependencies but `bytes` (the encoder writes
 //! into any `bytes::BufMut`, the codecs read a `BytesMut`), `serde`'s traits, and the traits
 //! the adapters implement; a test keeps it so.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+extern crate alloc;
 
 pub mod accumulate;
 #[cfg(any(feature = "futures", feature = "tokio-util"))]

@@ -62,7 +62,7 @@
 //! let completion = acc.into_completion();
 //! let message = completion.choices()[0].message.value().unwrap();
 //! assert_eq!(message.content_text().unwrap(), "I am Qwen.");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 //!
 //! Or in one call, with [`decode_completion`].

@@ -79,7 +79,7 @@ pin_project! {
     /// })?;
     /// assert_eq!(text, "Hello");
     /// assert!(items.end().unwrap().is_clean());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     #[derive(Debug)]
     #[must_use = "streams do nothing unless polled"]

@@ -36,7 +36,7 @@ use super::error::Error;
 /// use chatwire::adapters::SseCodec;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn main() -> Result<(), Box<dyn core::error::Error>> {
 /// let body: &[u8] = b"event: ping\ndata: 1\n\n: keep-alive\n\ndata: a\ndata: b\n\n";
 /// let mut events = FramedRead::new(body, SseCodec::new());
 /// let first = events.next().await.unwrap()?;
@@ -138,7 +138,7 @@ impl Decoder for SseCodec {
 /// use chatwire::stream::OwnedStreamItem;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn main() -> Result<(), Box<dyn core::error::Error>> {
 /// let body: &[u8] = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n\
 ///                     : keep-alive\n\ndata: [DONE]\n\n";
 /// let mut items = FramedRead::new(body, ChunkCodec::new());

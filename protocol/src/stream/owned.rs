@@ -1,5 +1,8 @@
 //! [`OwnedStreamItem`]: a [`StreamItem`] that owns its data.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
 use crate::sse::OwnedEvent;
 use crate::types::{ChatCompletionChunk, ErrorEnvelope};
 
