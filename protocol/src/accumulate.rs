@@ -64,8 +64,10 @@
 //!     completion.to_json(),
 //!     r#"{"id":"chatcmpl-1","object":"chat.completion","created":1715931028,"model":"qwen-plus","choices":[{"index":0,"message":{"role":"assistant","content":"I am Qwen.\n"},"finish_reason":"stop","logprobs":null}],"usage":{"prompt_tokens":22,"completion_tokens":16,"total_tokens":38}}"#
 //! );
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
+
+use alloc::vec::Vec;
 
 mod choice;
 mod error;

@@ -62,7 +62,7 @@
 //! let completion = acc.into_completion();
 //! let message = completion.choices()[0].message.value().unwrap();
 //! assert_eq!(message.content_text().unwrap(), "I am Qwen.");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 //!
 //! Or in one call, with [`decode_completion`].
@@ -72,9 +72,11 @@ mod decoder;
 mod end;
 mod error;
 mod item;
+mod owned;
 
 pub use self::collect::{decode_completion, Collected};
 pub use self::decoder::ChunkDecoder;
 pub use self::end::StreamEnd;
 pub use self::error::{StreamError, StreamErrorKind, ERROR_DATA_LIMIT};
 pub use self::item::StreamItem;
+pub use self::owned::OwnedStreamItem;

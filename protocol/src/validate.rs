@@ -37,6 +37,8 @@
 //! assert!(check_model(&ok, &ModelCapabilities::documented("qwen-plus")).is_ok());
 //! ```
 
+use alloc::vec::Vec;
+
 mod error;
 mod model;
 mod range;

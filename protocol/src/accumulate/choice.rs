@@ -1,5 +1,8 @@
 //! One choice of a completion, merged from the chunks' deltas.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::types::{

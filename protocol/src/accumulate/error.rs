@@ -1,6 +1,6 @@
 //! [`AccumulateError`]: a limit of the [`Accumulator`](super::Accumulator) was reached.
 
-use std::fmt;
+use core::fmt;
 
 /// A chunk would have taken the [`Accumulator`](super::Accumulator) past one of its
 /// [`AccumulatorLimits`](super::AccumulatorLimits).
@@ -25,7 +25,7 @@ use std::fmt;
 /// assert_eq!(err.kind(), AccumulateErrorKind::TooManyChoices);
 /// assert_eq!((err.choice(), err.limit()), (Some(1), 1));
 /// assert_eq!(acc.completion().choices().len(), 1, "choice 0 was applied");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccumulateError {
@@ -86,7 +86,7 @@ impl fmt::Display for AccumulateError {
     }
 }
 
-impl std::error::Error for AccumulateError {}
+impl core::error::Error for AccumulateError {}
 
 /// The category of an [`AccumulateError`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,8 @@
 //! [`AccumulatorLimits`]: how much an [`Accumulator`](super::Accumulator) may hold, and the
 //! byte budget that enforces it.
 
+use alloc::string::String;
+
 use crate::types::JsonStr;
 
 use super::error::{AccumulateError, AccumulateErrorKind};

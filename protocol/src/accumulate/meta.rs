@@ -1,5 +1,8 @@
 //! The top-level fields of a completion, gathered from its chunks.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
 use crate::types::{ChatCompletionChunk, Extra, JsonStr, Maybe, ServiceTier, Usage};
 
 use super::error::AccumulateError;

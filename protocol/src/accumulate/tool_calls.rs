@@ -1,5 +1,8 @@
 //! The tool calls of one choice, merged from their pieces, and the legacy `function_call`.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::types::{
     FunctionCall, FunctionCallDelta, JsonStr, Maybe, ToolCall, ToolCallDelta, ToolType,
 };

@@ -1,7 +1,7 @@
 //! [`Decode`]: events read straight from the caller's input, without copying it into the
 //! decoder first.
 
-use std::ops::Range;
+use core::ops::Range;
 
 use memchr::memchr2;
 

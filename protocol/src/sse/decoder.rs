@@ -1,6 +1,7 @@
 //! [`Decoder`]: the sans-IO, incremental `text/event-stream` decoder.
 
-use std::fmt;
+use alloc::vec::Vec;
+use core::fmt;
 
 use super::config::Config;
 use super::decode::Decode;

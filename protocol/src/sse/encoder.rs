@@ -1,8 +1,12 @@
 //! [`Encoder`]: writes events and comments as `text/event-stream` bytes.
 
+use alloc::vec::Vec;
+
 use bytes::BufMut;
 use memchr::memchr2;
 use serde::Serialize;
+
+use crate::types::parse_error::append_json;
 
 use super::error::{EncodeError, EncodeErrorKind};
 use super::event::Event;
@@ -121,7 +125,7 @@ impl Encoder {
     /// # Errors
     ///
     /// [`EncodeErrorKind::Json`] when `value` fails to serialize (the message and
-    /// [`source`](std::error::Error::source) say why); [`EncodeErrorKind::BufferFull`] when
+    /// [`source`](core::error::Error::source) say why); [`EncodeErrorKind::BufferFull`] when
     /// `buf` has less room than the event needs.
     pub fn write_json<B: BufMut + ?Sized, T: Serialize + ?Sized>(
         &mut self,
@@ -129,7 +133,7 @@ impl Encoder {
         value: &T,
     ) -> Result<(), EncodeError> {
         self.json.clear();
-        serde_json::to_writer(&mut self.json, value).map_err(EncodeError::json)?;
+        append_json(value, &mut self.json).map_err(EncodeError::json)?;
         ensure_room(buf, lines_len(b"data: ", &self.json) + 1)?;
         put_lines(buf, b"data: ", &self.json);
         buf.put_u8(b'\n');

@@ -1,6 +1,6 @@
 //! The errors of the SSE layer: [`Error`] for decoding, [`EncodeError`] for encoding.
 
-use std::fmt;
+use core::fmt;
 
 /// An error from [`Decoder`](super::Decoder): a limit was exceeded or, in
 /// [`Utf8Mode::Strict`](super::Utf8Mode::Strict), the input was not UTF-8.
@@ -94,7 +94,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// The category of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,11 +154,11 @@ impl fmt::Display for EncodeError {
     }
 }
 
-impl std::error::Error for EncodeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for EncodeError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         self.detail
             .as_ref()
-            .map(|err| err as &(dyn std::error::Error + 'static))
+            .map(|err| err as &(dyn core::error::Error + 'static))
     }
 }
 

@@ -1,6 +1,9 @@
 //! [`Event`], the unit of an event stream, its owned form [`OwnedEvent`], and [`Item`], an
 //! event or a comment line.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
 /// The event type of an event without an `event` field.
 pub const DEFAULT_EVENT_TYPE: &str = "message";
 

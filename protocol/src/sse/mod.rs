@@ -46,7 +46,7 @@
 //! assert!(decoder.finish().is_clean());
 //! assert_eq!(data, [r#"{"delta":"Hel"}"#, "lo\nworld", "[DONE]"]);
 //! assert_eq!(decoder.last_event_id(), Some("2"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
 mod config;

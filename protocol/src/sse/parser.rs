@@ -2,7 +2,8 @@
 //! [`Decoder`](super::Decoder), kept apart from the buffer it reads so that the buffer can be
 //! borrowed while the state changes.
 
-use std::str;
+use alloc::string::String;
+use core::str;
 
 use memchr::{memchr, memchr2};
 

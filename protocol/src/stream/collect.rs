@@ -1,5 +1,7 @@
 //! [`decode_completion`]: a whole stream into a completion, in one call.
 
+use alloc::vec::Vec;
+
 use crate::accumulate::Accumulator;
 use crate::types::{ChatCompletion, ErrorEnvelope};
 

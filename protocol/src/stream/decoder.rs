@@ -192,6 +192,13 @@ impl ChunkDecoder {
         self.state.events
     }
 
+    /// The index and stream offset of the event read last (for errors raised above this
+    /// layer about the item it gave).
+    #[cfg_attr(not(feature = "futures"), allow(dead_code))]
+    pub(crate) fn last_event(&self) -> (u64, u64) {
+        self.state.last
+    }
+
     /// The SSE decoder underneath (for its [last event id](sse::Decoder::last_event_id),
     /// [retry time](sse::Decoder::retry) or [offset](sse::Decoder::total_consumed)).
     pub fn sse(&self) -> &sse::Decoder {

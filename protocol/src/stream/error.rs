@@ -1,7 +1,10 @@
 //! [`StreamError`]: an event the [`ChunkDecoder`](super::ChunkDecoder) could not turn into
 //! an item.
 
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::fmt;
 
 use crate::accumulate::{AccumulateError, AccumulateErrorKind};
 use crate::sse;
@@ -224,8 +227,8 @@ impl fmt::Display for StreamError {
     }
 }
 
-impl std::error::Error for StreamError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         let inner = &*self.0;
         if let Some(err) = &inner.sse {
             return Some(err);
@@ -236,7 +239,7 @@ impl std::error::Error for StreamError {
         inner
             .accumulate
             .as_ref()
-            .map(|err| err as &(dyn std::error::Error + 'static))
+            .map(|err| err as &(dyn core::error::Error + 'static))
     }
 }
 

@@ -261,7 +261,7 @@ impl<'a> Delta<'a> {
     /// A delta with one tool-call piece.
     pub fn tool_call(call: ToolCallDelta<'a>) -> Self {
         Delta {
-            tool_calls: Maybe::Value(std::iter::once(call).collect()),
+            tool_calls: Maybe::Value(core::iter::once(call).collect()),
             ..Delta::default()
         }
     }

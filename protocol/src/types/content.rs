@@ -1,7 +1,9 @@
 //! [`MessageContent`] and [`ContentPart`]: the content of a message, a string or an array of
 //! typed parts.
 
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};

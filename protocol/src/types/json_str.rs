@@ -1,8 +1,10 @@
 //! [`JsonStr`]: a JSON string borrowed from the input with its escapes intact, unescaped on
 //! demand.
 
-use std::borrow::Cow;
-use std::fmt;
+use alloc::borrow::Cow;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
@@ -376,7 +378,7 @@ impl fmt::Display for InvalidJsonString {
     }
 }
 
-impl std::error::Error for InvalidJsonString {}
+impl core::error::Error for InvalidJsonString {}
 
 fn validate_raw(raw: &str) -> Result<(), InvalidJsonString> {
     let bytes = raw.as_bytes();

@@ -1,7 +1,9 @@
 //! [`List`]: a sequence that holds its first element inline.
 
-use std::fmt;
-use std::ops::{Deref, DerefMut};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+use core::ops::{Deref, DerefMut};
 
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
@@ -41,7 +43,7 @@ impl<T> List<T> {
 
     /// Appends an element; the first is stored inline.
     pub fn push(&mut self, value: T) {
-        self.0 = match std::mem::replace(&mut self.0, Inner::Empty) {
+        self.0 = match core::mem::replace(&mut self.0, Inner::Empty) {
             Inner::Empty => Inner::One(value),
             Inner::One(first) => Inner::Many(vec![first, value]),
             Inner::Many(mut all) => {
@@ -60,7 +62,7 @@ impl<T> List<T> {
         match &mut self.0 {
             Inner::Empty => self.0 = Inner::One(T::default()),
             Inner::One(_) => {
-                if let Inner::One(first) = std::mem::replace(&mut self.0, Inner::Empty) {
+                if let Inner::One(first) = core::mem::replace(&mut self.0, Inner::Empty) {
                     self.0 = Inner::Many(vec![first, T::default()]);
                 }
             }
@@ -73,7 +75,7 @@ impl<T> List<T> {
     pub fn as_slice(&self) -> &[T] {
         match &self.0 {
             Inner::Empty => &[],
-            Inner::One(value) => std::slice::from_ref(value),
+            Inner::One(value) => core::slice::from_ref(value),
             Inner::Many(all) => all,
         }
     }
@@ -82,7 +84,7 @@ impl<T> List<T> {
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         match &mut self.0 {
             Inner::Empty => &mut [],
-            Inner::One(value) => std::slice::from_mut(value),
+            Inner::One(value) => core::slice::from_mut(value),
             Inner::Many(all) => all,
         }
     }
@@ -93,7 +95,7 @@ impl<T> List<T> {
         if index >= self.len() {
             return None;
         }
-        match std::mem::replace(&mut self.0, Inner::Empty) {
+        match core::mem::replace(&mut self.0, Inner::Empty) {
             Inner::Empty => None,
             Inner::One(value) => Some(value),
             Inner::Many(mut all) => {
@@ -106,7 +108,7 @@ impl<T> List<T> {
 
     /// Keeps only the elements for which `keep` returns `true`, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
-        match std::mem::replace(&mut self.0, Inner::Empty) {
+        match core::mem::replace(&mut self.0, Inner::Empty) {
             Inner::Empty => {}
             Inner::One(value) => {
                 if keep(&value) {
@@ -187,7 +189,7 @@ impl<T> FromIterator<T> for List<T> {
 
 impl<T> IntoIterator for List<T> {
     type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
+    type IntoIter = alloc::vec::IntoIter<T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.into_vec().into_iter()
@@ -196,7 +198,7 @@ impl<T> IntoIterator for List<T> {
 
 impl<'l, T> IntoIterator for &'l List<T> {
     type Item = &'l T;
-    type IntoIter = std::slice::Iter<'l, T>;
+    type IntoIter = core::slice::Iter<'l, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter()
@@ -211,7 +213,7 @@ impl<T: Serialize> Serialize for List<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<T>(std::marker::PhantomData<T>);
+        struct Visitor<T>(core::marker::PhantomData<T>);
 
         impl<'de, T: Deserialize<'de>> de::Visitor<'de> for Visitor<T> {
             type Value = List<T>;
@@ -229,7 +231,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
             }
         }
 
-        deserializer.deserialize_seq(Visitor(std::marker::PhantomData))
+        deserializer.deserialize_seq(Visitor(core::marker::PhantomData))
     }
 }
 

@@ -130,8 +130,8 @@ macro_rules! wire_object {
                 raw: $crate::types::RawJson<'a>,
             ) -> ::core::result::Result<Self, ::serde_json::Error> {
                 match raw.into_cow() {
-                    ::std::borrow::Cow::Borrowed(text) => ::serde_json::from_str(text),
-                    ::std::borrow::Cow::Owned(text) => {
+                    ::alloc::borrow::Cow::Borrowed(text) => ::serde_json::from_str(text),
+                    ::alloc::borrow::Cow::Owned(text) => {
                         ::serde_json::from_str::<$name<'_>>(&text).map($name::into_owned)
                     }
                 }
@@ -149,8 +149,8 @@ macro_rules! wire_object {
 
                     fn expecting(
                         &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
+                        f: &mut ::core::fmt::Formatter<'_>,
+                    ) -> ::core::fmt::Result {
                         f.write_str(concat!("a JSON object (", stringify!($name), ")"))
                     }
 
@@ -285,10 +285,10 @@ macro_rules! open_enum {
             }
 
             /// The wire string (decoded; borrowed unless an `Other` value carries escapes).
-            pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
+            pub fn as_str(&self) -> ::alloc::borrow::Cow<'_, str> {
                 match self {
                     $name::Other(text) => text.to_cow(),
-                    known => ::std::borrow::Cow::Borrowed(known.known_str().unwrap_or_default()),
+                    known => ::alloc::borrow::Cow::Borrowed(known.known_str().unwrap_or_default()),
                 }
             }
 
@@ -337,8 +337,8 @@ macro_rules! open_enum {
 
         impl ::core::cmp::Eq for $name<'_> {}
 
-        impl ::std::fmt::Debug for $name<'_> {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl ::core::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     $name::Other(text) => f.debug_tuple("Other").field(text).finish(),
                     $($name::$variant => f.write_str(stringify!($variant)),)*
@@ -346,10 +346,10 @@ macro_rules! open_enum {
             }
         }
 
-        impl ::std::fmt::Display for $name<'_> {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl ::core::fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
-                    $name::Other(text) => ::std::fmt::Display::fmt(text, f),
+                    $name::Other(text) => ::core::fmt::Display::fmt(text, f),
                     known => f.write_str(known.known_str().unwrap_or_default()),
                 }
             }
@@ -423,15 +423,15 @@ macro_rules! json_entry_points {
             }
 
             /// Serializes to compact JSON text.
-            pub fn to_json(&self) -> String {
-                let mut out = Vec::new();
+            pub fn to_json(&self) -> ::alloc::string::String {
+                let mut out = ::alloc::vec::Vec::new();
                 self.write_json(&mut out);
                 // `write_json` writes JSON text, which is UTF-8.
-                String::from_utf8(out).unwrap_or_default()
+                ::alloc::string::String::from_utf8(out).unwrap_or_default()
             }
 
             /// Appends compact JSON text to `out` (reuse the buffer to avoid allocating).
-            pub fn write_json(&self, out: &mut Vec<u8>) {
+            pub fn write_json(&self, out: &mut ::alloc::vec::Vec<u8>) {
                 $crate::types::parse_error::write_json(self, out)
             }
         }

@@ -1,6 +1,6 @@
 //! [`Maybe`]: an optional field that remembers whether it was absent or `null`.
 
-use std::fmt;
+use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
@@ -180,7 +180,7 @@ impl<T: Serialize> Serialize for Maybe<T> {
 /// is never deserialized and stays [`Maybe::Absent`] (the default).
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<T>(std::marker::PhantomData<T>);
+        struct Visitor<T>(core::marker::PhantomData<T>);
 
         impl<'de, T: Deserialize<'de>> de::Visitor<'de> for Visitor<T> {
             type Value = Maybe<T>;
@@ -202,7 +202,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
             }
         }
 
-        deserializer.deserialize_option(Visitor(std::marker::PhantomData))
+        deserializer.deserialize_option(Visitor(core::marker::PhantomData))
     }
 }
 

@@ -1,5 +1,7 @@
 //! [`Message`]: one message of a request's conversation.
 
+use alloc::vec::Vec;
+
 use crate::types::macros::wire_object;
 use crate::types::{JsonStr, Maybe, MessageContent, Role, ToolCall};
 

@@ -1,5 +1,7 @@
 //! [`IntoOwned`]: the conversion of a borrowing value into one that owns its data.
 
+use alloc::vec::Vec;
+
 use crate::types::{Extra, JsonStr, List, Maybe, RawJson};
 
 /// Converts a value that borrows from its input into a `'static` one.

@@ -1,6 +1,10 @@
 //! [`ParseError`]: why a JSON text did not parse into a chatwire type, and where.
 
-use std::fmt;
+use alloc::format;
+use alloc::string::String;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -133,7 +137,7 @@ impl fmt::Display for ParseError {
     }
 }
 
-impl std::error::Error for ParseError {}
+impl core::error::Error for ParseError {}
 
 /// Parses `text` into `T`, describing failures as a [`ParseError`] about `what`.
 pub(crate) fn parse_str<'a, T: Deserialize<'a>>(
@@ -155,7 +159,19 @@ pub(crate) fn parse_slice<'a, T: Deserialize<'a>>(
 pub(crate) fn write_json<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
     // Writing into a `Vec` cannot fail, and no chatwire type's `Serialize` reports an error
     // (non-finite floats are written as `null`), so there is no error to pass on.
-    let _ = serde_json::to_writer(out, value);
+    let _ = append_json(value, out);
+}
+
+/// Appends the compact JSON text of `value` to `out`: in place with `std`, through a
+/// temporary buffer without it (serde_json writes into a `Vec` in place only with `std`).
+pub(crate) fn append_json<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut Vec<u8>,
+) -> Result<(), serde_json::Error> {
+    #[cfg(feature = "std")]
+    return serde_json::to_writer(out, value);
+    #[cfg(not(feature = "std"))]
+    return serde_json::to_vec(value).map(|json| out.extend_from_slice(&json));
 }
 
 #[cfg(test)]

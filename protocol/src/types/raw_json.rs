@@ -1,8 +1,11 @@
 //! [`RawJson`] and [`Extra`]: JSON kept as text, for values chatwire does not interpret
 //! (tool parameters, logprobs) and for fields it does not know.
 
-use std::borrow::Cow;
-use std::fmt;
+use alloc::borrow::Cow;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::string::ToString;
+use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -42,7 +45,7 @@ impl fmt::Display for InvalidJson {
     }
 }
 
-impl std::error::Error for InvalidJson {}
+impl core::error::Error for InvalidJson {}
 
 impl<'a> RawJson<'a> {
     /// Checks that `text` is one JSON value and wraps it (surrounding whitespace trimmed).

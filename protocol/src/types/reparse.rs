@@ -5,7 +5,8 @@
 //! array): the value is first taken as [`RawJson`] (validated, not copied), then parsed into
 //! the right type. Strings inside stay borrowed from the original input.
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
 
 use serde::Deserialize;
 

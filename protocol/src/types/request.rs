@@ -1,5 +1,7 @@
 //! [`ChatRequest`]: the body of `POST /chat/completions`.
 
+use alloc::vec::Vec;
+
 use crate::types::macros::{json_entry_points, wire_object};
 use crate::types::{JsonStr, Maybe, Message, RawJson, ResponseFormatType, Stop, Tool, ToolChoice};
 

@@ -1,5 +1,7 @@
 //! [`ChatCompletion`]: a whole (non-streamed) answer.
 
+use alloc::vec::Vec;
+
 use crate::types::macros::{json_entry_points, wire_object};
 use crate::types::{
     FinishReason, FunctionCall, JsonStr, Maybe, MessageContent, ObjectKind, RawJson, Role,

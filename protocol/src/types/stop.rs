@@ -1,5 +1,7 @@
 //! [`Stop`]: the stop sequences of a request.
 
+use alloc::vec::Vec;
+
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 

@@ -1,6 +1,8 @@
 //! [`ValidationError`]: a request parameter that breaks a rule.
 
-use std::fmt;
+use alloc::format;
+use alloc::string::String;
+use core::fmt;
 
 use crate::types::ErrorEnvelope;
 
@@ -123,4 +125,4 @@ impl fmt::Display for ValidationError {
     }
 }
 
-impl std::error::Error for ValidationError {}
+impl core::error::Error for ValidationError {}

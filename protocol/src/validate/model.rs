@@ -1,5 +1,8 @@
 //! [`ModelCapabilities`] and [`check_model`]: the request checks that depend on the model.
 
+use alloc::format;
+use alloc::vec::Vec;
+
 use crate::types::{ChatRequest, JsonStr};
 use crate::validate::rules::{Flow, Sink};
 use crate::validate::{ValidationError, ValidationErrorKind as Kind};

@@ -1,6 +1,6 @@
 //! [`Interval`] and [`IntRange`]: the ranges request parameters must fall in.
 
-use std::fmt;
+use core::fmt;
 
 /// A range of real numbers, each end open or closed.
 ///

@@ -1,5 +1,9 @@
 //! [`Rules`]: the request checks that do not depend on the model, and their settings.
 
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::types::{ChatRequest, Maybe, Role, Stop, ToolType};
 use crate::validate::{IntRange, Interval, ValidationError, ValidationErrorKind as Kind};
 
@@ -292,7 +296,7 @@ impl Rules {
 }
 
 /// DashScope's wording for a parameter out of its range.
-fn range_message(param: &str, range: &dyn std::fmt::Display) -> String {
+fn range_message(param: &str, range: &dyn core::fmt::Display) -> String {
     match param {
         "temperature" => format!("Temperature should be in {range}"),
         _ => format!("Range of {param} should be {range}"),
