@@ -18,3 +18,4 @@
 
 pub mod sse;
 pub mod types;
+pub mod validate;

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use chatwire::sse::{Decoder, Finish, Item};
 
@@ -26,10 +25,6 @@ struct Decoded {
     events: Vec<(String, String, Option<String>)>,
     comments: Vec<String>,
     end: Finish,
-}
-
-fn conformance_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")
 }
 
 /// Parses the `### streams/<name>` sections of EXPECTED.md.
@@ -120,14 +115,10 @@ fn every(step: usize, len: usize) -> Vec<usize> {
 
 #[test]
 fn captured_streams_decode_to_the_expected_facts() {
-    let dir = conformance_dir();
-    let Ok(expected) = fs::read_to_string(dir.join("EXPECTED.md")) else {
-        println!(
-            "SKIPPED: conformance_sse: no conformance captures at {}",
-            dir.display()
-        );
+    let Some(dir) = chatwire_tests::conformance_dir("conformance_sse") else {
         return;
     };
+    let expected = fs::read_to_string(dir.join("EXPECTED.md")).expect("EXPECTED.md is readable");
     let sections = parse_expected(&expected);
     assert!(!sections.is_empty(), "EXPECTED.md has no streams/ sections");
 

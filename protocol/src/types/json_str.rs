@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 
+use crate::types::RawJson;
+
 /// A JSON string value that borrows from the input it was parsed from.
 ///
 /// Text that carries no escape sequence (the common case for streamed deltas) is borrowed
@@ -146,6 +148,23 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// The string held by a raw JSON value, when it is a string (no allocation when the raw
+    /// text is borrowed).
+    pub(crate) fn from_raw_json(raw: RawJson<'a>) -> Option<Self> {
+        if !raw.is_string() {
+            return None;
+        }
+        match raw.into_cow() {
+            Cow::Borrowed(text) => {
+                let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+                Some(Self::from_validated_raw(inner))
+            }
+            Cow::Owned(text) => serde_json::from_str::<String>(&text)
+                .ok()
+                .map(JsonStr::from),
+        }
+    }
+
     /// Converts into a value that owns its text.
     pub fn into_owned(self) -> JsonStr<'static> {
         match self.0 {
@@ -173,7 +192,7 @@ impl<'a> From<&'a str> for JsonStr<'a> {
     }
 }
 
-impl From<String> for JsonStr<'static> {
+impl From<String> for JsonStr<'_> {
     fn from(text: String) -> Self {
         JsonStr(Repr::Plain(Cow::Owned(text)))
     }
@@ -234,7 +253,12 @@ impl fmt::Display for JsonStr<'_> {
 
 impl Serialize for JsonStr<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_cow())
+        match &self.0 {
+            Repr::Plain(text) => serializer.serialize_str(text),
+            // Decoded piece by piece through `Display`: serde_json escapes the pieces as it
+            // writes them, without building the decoded string first.
+            Repr::Escaped(_) => serializer.collect_str(self),
+        }
     }
 }
 

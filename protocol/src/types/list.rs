@@ -69,6 +69,39 @@ impl<T> List<T> {
         }
     }
 
+    /// Removes and returns the element at `index`, shifting the later ones down; `None` when
+    /// `index` is out of bounds.
+    pub fn remove(&mut self, index: usize) -> Option<T> {
+        if index >= self.len() {
+            return None;
+        }
+        match std::mem::replace(&mut self.0, Inner::Empty) {
+            Inner::Empty => None,
+            Inner::One(value) => Some(value),
+            Inner::Many(mut all) => {
+                let removed = all.remove(index);
+                *self = List::from(all);
+                Some(removed)
+            }
+        }
+    }
+
+    /// Keeps only the elements for which `keep` returns `true`, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        match std::mem::replace(&mut self.0, Inner::Empty) {
+            Inner::Empty => {}
+            Inner::One(value) => {
+                if keep(&value) {
+                    self.0 = Inner::One(value);
+                }
+            }
+            Inner::Many(mut all) => {
+                all.retain(keep);
+                *self = List::from(all);
+            }
+        }
+    }
+
     /// Converts each element with `f`, keeping the inline storage.
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> List<U> {
         List(match self.0 {
@@ -205,6 +238,20 @@ mod tests {
             assert_eq!(List::from(list.clone().into_vec()), list);
         }
         assert!(serde_json::from_str::<List<u8>>("{}").is_err());
+    }
+
+    #[test]
+    fn remove_and_retain_keep_order() {
+        let mut list: List<u8> = (0..5).collect();
+        assert_eq!(list.remove(1), Some(1));
+        assert_eq!(list.remove(9), None);
+        list.retain(|v| v % 2 == 0);
+        assert_eq!(&list[..], &[0, 2, 4]);
+        list.retain(|v| *v == 4);
+        assert_eq!(&list[..], &[4]);
+        assert_eq!(list.remove(0), Some(4));
+        assert!(list.is_empty());
+        assert_eq!(list.remove(0), None);
     }
 
     #[test]

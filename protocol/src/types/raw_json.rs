@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::types::List;
+
 /// The name serde_json recognises to hand over, and to take, raw JSON text.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
@@ -109,6 +111,16 @@ impl<'a> RawJson<'a> {
     pub fn into_owned(self) -> RawJson<'static> {
         RawJson(Cow::Owned(self.0.into_owned()))
     }
+
+    /// The text, borrowed from the input when it was parsed from a borrowing deserializer.
+    pub(crate) fn into_cow(self) -> Cow<'a, str> {
+        self.0
+    }
+
+    /// The first byte of the text (`{`, `[`, `"`, `n`, `t`, `f`, `-` or a digit).
+    pub(crate) fn first_byte(&self) -> u8 {
+        self.0.as_bytes().first().copied().unwrap_or(b' ')
+    }
 }
 
 fn is_json_ws(c: char) -> bool {
@@ -194,6 +206,9 @@ impl<'de> Deserialize<'de> for Text<'de> {
 /// so that they survive a round trip (`search_info`, `x_groq`, `citations`, `timings`, or a
 /// request's `extra_body` parameters).
 ///
+/// The first field is stored inline, so an object with a single unknown field (vLLM's
+/// `token_ids`, OpenAI's `obfuscation`) costs no allocation.
+///
 /// # Example
 ///
 /// ```
@@ -206,13 +221,15 @@ impl<'de> Deserialize<'de> for Text<'de> {
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Extra<'a> {
-    fields: Vec<(Cow<'a, str>, RawJson<'a>)>,
+    fields: List<(Cow<'a, str>, RawJson<'a>)>,
 }
 
 impl<'a> Extra<'a> {
     /// No fields. Does not allocate.
     pub const fn new() -> Self {
-        Extra { fields: Vec::new() }
+        Extra {
+            fields: List::new(),
+        }
     }
 
     /// The number of fields.
@@ -248,7 +265,12 @@ impl<'a> Extra<'a> {
     /// Removes and returns the first field named `key`.
     pub fn remove(&mut self, key: &str) -> Option<RawJson<'a>> {
         let pos = self.fields.iter().position(|(k, _)| k == key)?;
-        Some(self.fields.remove(pos).1)
+        self.fields.remove(pos).map(|(_, v)| v)
+    }
+
+    /// Keeps only the fields for which `keep` returns `true`, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &RawJson<'a>) -> bool) {
+        self.fields.retain(|(k, v)| keep(k, v));
     }
 
     /// The fields in input order.
@@ -261,9 +283,7 @@ impl<'a> Extra<'a> {
         Extra {
             fields: self
                 .fields
-                .into_iter()
-                .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
-                .collect(),
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned())),
         }
     }
 
@@ -272,7 +292,7 @@ impl<'a> Extra<'a> {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        for (k, v) in &self.fields {
+        for (k, v) in self.fields.iter() {
             map.serialize_entry(&**k, v)?;
         }
         Ok(())
