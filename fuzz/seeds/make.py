@@ -111,7 +111,94 @@ def sse_streams():
     yield "truncated", doc[: len(doc) // 2]
 
 
+RESPONSE = {
+    "choices": [{"message": {"role": "assistant",
+                             "content": "I am a large language model from Alibaba Cloud. My name is Qwen."},
+                 "finish_reason": "stop", "index": 0, "logprobs": None}],
+    "object": "chat.completion",
+    "usage": {"prompt_tokens": 11, "completion_tokens": 16, "total_tokens": 27},
+    "created": 1715252778, "system_fingerprint": "", "model": "qwen-plus", "id": "chatcmpl-xxx",
+}
+TOOL_RESPONSE = {
+    "id": "chatcmpl-t1", "object": "chat.completion", "created": 1715252779, "model": "qwen-plus",
+    "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+        "role": "assistant", "content": "", "reasoning_content": "Need the weather.\n",
+        "tool_calls": [{"id": "call_1", "type": "function", "index": 0, "function": {
+            "name": "get_current_weather", "arguments": "{\"location\":\"\u4f60\"}"}}]}}],
+    "usage": {"prompt_tokens": 200, "completion_tokens": 20, "total_tokens": 220,
+              "prompt_tokens_details": {"cached_tokens": 128},
+              "completion_tokens_details": {"reasoning_tokens": 5}},
+    "service_tier": "on_demand", "search_info": {"search_results": []},
+}
+REQUEST = {"model": "qwen-plus", "messages": [
+    {"role": "system", "content": "You are a helpful assistant."},
+    {"role": "user", "content": "Who are you?"}]}
+FULL_REQUEST = {
+    "model": "qwen-plus",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                     {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function",
+             "function": {"name": "get_current_time", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "call_1", "name": "get_current_time",
+         "content": "Current time: 2024-04-15 17:15:18."},
+        {"role": "assistant", "content": "It is", "partial": True},
+    ],
+    "temperature": 0.7, "top_p": 0.8, "top_k": 20, "presence_penalty": -2.0,
+    "frequency_penalty": 2.0, "repetition_penalty": 1.05, "n": 1, "max_tokens": 1,
+    "seed": 18446744073709551615, "stream": True, "stream_options": {"include_usage": True},
+    "stop": [[1, 2], [3]], "tool_choice": {"type": "function", "function": {"name": "get_current_time"}},
+    "parallel_tool_calls": False, "response_format": {"type": "json_object"},
+    "logprobs": True, "top_logprobs": 5, "user": "u-1",
+    "enable_thinking": True, "thinking_budget": 1024, "enable_search": False,
+    "search_options": {"forced_search": True}, "vl_high_resolution_images": False,
+    "tools": [{"type": "function", "function": {
+        "name": "get_current_weather", "description": "Weather in a city.",
+        "parameters": {"type": "object", "properties": {"location": {"type": "string"}},
+                       "required": ["location"]}}}],
+    "x_custom_extra_body": {"anything": [1, "two", None]},
+}
+INVALID_REQUEST = {
+    "model": "", "temperature": 2, "top_p": 0, "presence_penalty": 2.5, "n": 5,
+    "max_tokens": 0, "stop": ["a", 1], "stream_options": {"include_usage": True},
+    "messages": [{"role": "user", "content": "Hi"}, {"role": "system", "content": "late"},
+                 {"role": "robot", "content": "?"}],
+    "tools": [{"type": "function", "function": {"name": "bad name!", "parameters": []}}],
+}
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def main():
+    for name, text in [("doc_first", DOC_STREAM[0]), ("doc_finish", DOC_STREAM[-1]),
+                       ("tool_start", TOOL_STREAM[0]), ("tool_args", TOOL_STREAM[1]),
+                       ("usage_only", TOOL_STREAM[-1]), ("thinking", THINKING_STREAM[0]),
+                       ("escapes", THINKING_STREAM[1]), ("surrogates", THINKING_STREAM[2]),
+                       ("error_beside_choices",
+                        compact(dict(json.loads(DOC_STREAM[2]), error={"message": "overloaded",
+                                                                        "code": 503}))),
+                       ("error_only", compact(ERROR_BODY)),
+                       ("quirks", '{"choices":[{"delta":{"content":null,"tool_calls":[{"function":'
+                                  '{"arguments":"{}"}}]},"finish_reason":"","index":"0"}],'
+                                  '"created":1.5e9,"object":"chat.completion.chunk","x_groq":{"id":"q"}}')]:
+        write("chunk_json", name, text)
+    write("response_json", "doc_response", json.dumps(RESPONSE, indent=4))
+    write("response_json", "tool_response", compact(TOOL_RESPONSE))
+    write("response_json", "error_envelope", json.dumps(ERROR_BODY, indent=4))
+    write("response_json", "error_numeric_code",
+          '{"error":{"code":429,"message":"Provider returned error","metadata":{"raw":"x"}}}')
+    for target in ("request_json", "validate_request"):
+        write(target, "doc_request", json.dumps(REQUEST, indent=4))
+        write(target, "full_request", compact(FULL_REQUEST))
+        write(target, "invalid_request", compact(INVALID_REQUEST))
+        write(target, "stream_request", compact(dict(REQUEST, stream=True, stop="\n\n",
+                                                     tool_choice="auto", n=4,
+                                                     temperature=1.9999)))
+
     for name, stream in sse_streams():
         data = stream.encode("utf-8")
         write("sse_decoder", name, sse_header(flags=2, seed=len(data), cuts=5) + data)

@@ -5,6 +5,7 @@
 //! The layout keeps the bytes under test verbatim at the end of the input, so a seed file is a
 //! header followed by a real stream, and the fuzzer's mutations of the stream stay readable.
 
+pub mod json;
 pub mod sse;
 
 /// The protocol crate's own test support: the naive reference SSE decoder and the `Outcome`
