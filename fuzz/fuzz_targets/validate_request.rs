@@ -77,15 +77,18 @@ fn check_errors(errors: &[ValidationError]) {
     }
 }
 
+/// A numeric parameter and whether a value is within its documented range.
+type Range = (&'static str, fn(f64) -> bool);
+
 /// The ranges of the default rules, read independently from the JSON value.
 fn check_ranges(fields: &serde_json::Map<String, Value>, errors: &[ValidationError]) {
-    let reals: [(&str, fn(f64) -> bool); 4] = [
+    let reals: [Range; 4] = [
         ("temperature", |x| (0.0..2.0).contains(&x)),
         ("top_p", |x| x > 0.0 && x <= 1.0),
         ("presence_penalty", |x| (-2.0..=2.0).contains(&x)),
         ("frequency_penalty", |x| (-2.0..=2.0).contains(&x)),
     ];
-    let ints: [(&str, fn(f64) -> bool); 2] = [
+    let ints: [Range; 2] = [
         ("n", |x| (1.0..=4.0).contains(&x)),
         ("max_tokens", |x| x >= 1.0),
     ];
