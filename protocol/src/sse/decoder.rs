@@ -8,7 +8,7 @@ use super::event::{Event, Item};
 use super::finish::Finish;
 #[cfg(test)]
 use super::parser::Stats;
-use super::parser::{non_empty, State};
+use super::parser::{non_empty, Out, State};
 
 /// Spare room the input buffer may keep beyond `max_line_length` + twice the current chunk,
 /// so that a stream of similar chunks reaches a stable capacity and stops allocating.
@@ -164,6 +164,30 @@ impl Decoder {
     pub fn next_item(&mut self) -> Result<Option<Item<'_>>, Error> {
         let out = self.st.advance(&self.buf, true)?;
         Ok(self.st.item(out))
+    }
+
+    /// [`next_item`](Self::next_item), passing over the items for which `skip` returns
+    /// `true`, and giving with each event the stream offset of its first field line (with a
+    /// comment, the offset where the decoder began reading).
+    ///
+    /// For a layer above that drops some items: the borrow checker cannot see that a loop
+    /// calling `next_item` again after dropping an item is sound, so the loop lives here.
+    pub(crate) fn next_item_at(
+        &mut self,
+        mut skip: impl FnMut(&Item<'_>) -> bool,
+    ) -> Result<Option<(u64, Item<'_>)>, Error> {
+        loop {
+            let start = self.total_consumed();
+            let out = self.st.advance(&self.buf, true)?;
+            if self.st.item(out).is_some_and(|item| skip(&item)) {
+                continue;
+            }
+            let start = match out {
+                Out::Event { .. } => self.st.dispatched_start,
+                Out::Comment(_) | Out::NeedMore => start,
+            };
+            return Ok(self.st.item(out).map(|item| (start, item)));
+        }
     }
 
     /// Ends the input: reports whether it ended cleanly, and readies the decoder for the next

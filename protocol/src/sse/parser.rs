@@ -15,6 +15,7 @@ use super::finish::{Discarded, Finish};
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What [`State::advance`] found in the buffer.
+#[derive(Clone, Copy)]
 pub(super) enum Out<'b> {
     /// No further complete event or comment in the buffer.
     NeedMore,
@@ -29,6 +30,7 @@ pub(super) enum Out<'b> {
 }
 
 /// Text borrowed from the input buffer, or held in the matching scratch buffer of [`State`].
+#[derive(Clone, Copy)]
 pub(super) enum Text<'b> {
     Borrowed(&'b str),
     Scratch,
@@ -80,6 +82,8 @@ pub(super) struct State {
     pub(super) block_retry: Option<u64>,
     /// Stream offset of the first field line of the event in progress.
     pub(super) block_start: Option<u64>,
+    /// Stream offset of the first field line of the event dispatched last.
+    pub(super) dispatched_start: u64,
     /// Joined data of the event in progress (or lossily decoded data of the current event).
     pub(super) data: String,
     pub(super) event_type: String,
@@ -110,6 +114,7 @@ impl State {
             typed: false,
             block_retry: None,
             block_start: None,
+            dispatched_start: 0,
             data: String::new(),
             event_type: String::new(),
             comment: String::new(),
@@ -390,6 +395,7 @@ impl State {
     }
 
     fn dispatch<'b>(&mut self, data: Text<'b>) -> Out<'b> {
+        self.dispatched_start = self.block_start.unwrap_or(self.base + self.pos as u64);
         let out = Out::Event {
             data,
             typed: self.typed,
