@@ -191,6 +191,10 @@ def main():
     write("response_json", "error_envelope", json.dumps(ERROR_BODY, indent=4))
     write("response_json", "error_numeric_code",
           '{"error":{"code":429,"message":"Provider returned error","metadata":{"raw":"x"}}}')
+    # The accumulator reads structured input; stream text gives it realistic strings.
+    for name, stream in sse_streams():
+        if name in ("doc_stream", "tool_calls", "thinking"):
+            write("accumulate", name, stream)
     for target in ("request_json", "validate_request"):
         write(target, "doc_request", json.dumps(REQUEST, indent=4))
         write(target, "full_request", compact(FULL_REQUEST))
@@ -205,7 +209,14 @@ def main():
         # Structured targets read the same bytes through `arbitrary`: text of the right shape.
         if name in ("doc_stream", "tool_calls", "thinking", "fields"):
             write("sse_roundtrip", name, data)
+        write("stream_decoder", name, struct.pack("<BHHQB", 0, 0, 0, len(data), 3) + data)
     doc = sse(DOC_STREAM[:2]).encode()
+    write("stream_decoder", "after_done", struct.pack("<BHHQB", 0, 0, 0, 1, 2)
+          + sse(DOC_STREAM[:1] + ["[DONE]"] + DOC_STREAM[1:2] + ["  [DONE] "]).encode())
+    write("stream_decoder", "not_chunks", struct.pack("<BHHQB", 4, 300, 600, 7, 4)
+          + b"data: [1,2]\n\ndata: {\"choices\":5}\n\ndata: {\"candidates\":[]}\n\n"
+          + b"event: error\ndata: overloaded\n\ndata: {\"choices\":[],\"error\":{\"code\":500}}\n\n"
+          + b"data: {oops\n\nevent: ping\ndata: {}\n\ndata:   \n\n")
     # Small limits, strict UTF-8, repetition and byte-by-byte splits.
     write("sse_decoder", "small_limits", sse_header(flags=6, max_line=40, max_event=64,
                                                     seed=3, cuts=9) + doc)
