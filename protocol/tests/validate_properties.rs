@@ -11,8 +11,11 @@ use chatwire::validate::{validate, validate_all, Rules, ValidationErrorKind as K
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-/// The float parameters, their bounds, and whether a value is in range.
-const REALS: [(&str, fn(f64) -> bool, [f64; 2]); 4] = [
+/// A float parameter, whether a value is in its range, and the bounds of the range.
+type Real = (&'static str, fn(f64) -> bool, [f64; 2]);
+
+/// The float parameters.
+const REALS: [Real; 4] = [
     ("temperature", |x| (0.0..2.0).contains(&x), [0.0, 2.0]),
     ("top_p", |x| x > 0.0 && x <= 1.0, [0.0, 1.0]),
     (
