@@ -1,4 +1,12 @@
-fn main() {
-    eprintln!("chatwire-mock: the server is not built yet");
-    std::process::exit(1);
+//! `chatwire-mock`: serve the mock API (default), decode a captured stream (`decode`), or check
+//! a request body (`validate`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+
+fn main() -> ExitCode {
+    cli::Cli::parse().run()
 }
