@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -81,6 +82,8 @@ impl std::error::Error for StartError {}
 pub struct Server {
     listener: TcpListener,
     state: Arc<State>,
+    /// Connections accepted and not yet closed.
+    active: Arc<AtomicUsize>,
 }
 
 impl fmt::Debug for Server {
@@ -136,6 +139,7 @@ impl Server {
         Ok(Server {
             listener,
             state: Arc::new(State::new(config, fixtures, scenarios, cassettes)),
+            active: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -148,7 +152,11 @@ impl Server {
     /// Serves until `shutdown` completes, then stops accepting, lets open responses finish
     /// for at most the configured grace period, and returns.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        let Server { listener, state } = self;
+        let Server {
+            listener,
+            state,
+            active,
+        } = self;
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
@@ -168,7 +176,9 @@ impl Server {
                             .header_read_timeout(timeout)
                             .serve_connection(TokioIo::new(stream), service);
                         let conn = graceful.watch(conn);
+                        let open = Open::new(&active);
                         tokio::spawn(async move {
+                            let _open = open;
                             if let Err(e) = conn.await {
                                 tracing::debug!(%peer, error = %e, "connection closed with an error");
                             }
@@ -194,6 +204,23 @@ impl Server {
     }
 }
 
+/// One accepted connection, counted in the server's active connections until dropped (when
+/// the connection's task ends, however it ends).
+struct Open(Arc<AtomicUsize>);
+
+impl Open {
+    fn new(active: &Arc<AtomicUsize>) -> Self {
+        active.fetch_add(1, Ordering::Relaxed);
+        Open(Arc::clone(active))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// A mock server running in the background on `127.0.0.1`, for tests; it stops when dropped.
 ///
 /// # Example
@@ -214,6 +241,7 @@ pub struct MockServer {
     expectations: Mutex<Vec<Expectation>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    active: Arc<AtomicUsize>,
 }
 
 impl MockServer {
@@ -242,6 +270,23 @@ impl MockServer {
     /// The address the server listens on.
     pub fn address(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The number of client connections open right now: accepted and not yet closed (a
+    /// connection counts until its task has ended). Tests use it to check that clients which
+    /// vanish leave nothing behind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = chatwire_mock::MockServer::start().await;
+    /// assert_eq!(server.active_connections(), 0);
+    /// # }
+    /// ```
+    pub fn active_connections(&self) -> usize {
+        self.active.load(Ordering::Relaxed)
     }
 
     /// `http://127.0.0.1:PORT`, without a path.
@@ -483,6 +528,7 @@ impl MockServerBuilder {
         let server = Server::bind(self.config).await?;
         let addr = server.local_addr();
         let state = Arc::clone(&server.state);
+        let active = Arc::clone(&server.active);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run(async move {
             // A dropped sender also means stop.
@@ -494,6 +540,7 @@ impl MockServerBuilder {
             expectations: Mutex::new(Vec::new()),
             stop: Some(stop),
             task: Some(task),
+            active,
         })
     }
 }
