@@ -3,15 +3,17 @@
 //!
 //! A virtual environment is made under the target directory on first use (and reused), with
 //! `openai` and `langchain-openai` installed by pip. Without python3 or pip the tests print
-//! `SKIPPED: …` and pass — unless `CHATWIRE_REQUIRE_PYTHON=1` (CI), when they fail.
+//! `SKIPPED: …` and are reported as skipped — unless `CHATWIRE_REQUIRE_PYTHON=1` (CI), when they fail.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use chatwire_mock::MockServer;
+use chatwire_tests::{harness, CheckResult, Skip};
 use common::{guard, SEED_ANSWER, SEED_PIECES};
 use serde_json::{json, Value};
 
@@ -24,11 +26,11 @@ const PACKAGES: [(&str, &str); 2] = [
 /// The API key the tests' servers accept.
 const KEY: &str = "sk-chatwire-test";
 
-/// The venv's python, made once per test process.
-fn python() -> Option<&'static Path> {
+/// The venv's python, made once per test process, or [`Skip`] when it cannot be had.
+fn python() -> Result<&'static Path, Skip> {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match PYTHON.get_or_init(prepare_venv) {
-        Ok(path) => Some(path),
+        Ok(path) => Ok(path),
         Err(reason) => {
             if std::env::var("CHATWIRE_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
                 panic!(
@@ -36,9 +38,19 @@ fn python() -> Option<&'static Path> {
                 );
             }
             println!("SKIPPED: Python client conformance: {reason}");
-            None
+            Err(Skip(reason.clone()))
         }
     }
+}
+
+/// Runs `test` on a fresh multi-threaded runtime (the mock server and the script run side by
+/// side).
+fn block_on(test: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(test);
 }
 
 /// Finds or makes the venv and installs the packages into it.
@@ -157,193 +169,233 @@ fn json_lines(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn openai_sdk_non_streaming() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "openai_non_streaming.py").await;
-    let completion = &json_lines(&out)[0];
-    assert_eq!(completion["object"], "chat.completion");
-    assert_eq!(completion["model"], "qwen-plus");
-    assert_eq!(completion["choices"][0]["message"]["content"], SEED_ANSWER);
-    assert_eq!(completion["choices"][0]["message"]["role"], "assistant");
-    assert_eq!(
-        completion["choices"][0]["message"]["tool_calls"],
-        Value::Null
-    );
-    assert_eq!(completion["choices"][0]["finish_reason"], "stop");
-    assert_eq!(
-        completion["usage"],
-        json!({"completion_tokens": 16, "prompt_tokens": 22, "total_tokens": 38,
-               "completion_tokens_details": null, "prompt_tokens_details": null})
-    );
+fn openai_sdk_non_streaming() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "openai_non_streaming.py").await;
+        let completion = &json_lines(&out)[0];
+        assert_eq!(completion["object"], "chat.completion");
+        assert_eq!(completion["model"], "qwen-plus");
+        assert_eq!(completion["choices"][0]["message"]["content"], SEED_ANSWER);
+        assert_eq!(completion["choices"][0]["message"]["role"], "assistant");
+        assert_eq!(
+            completion["choices"][0]["message"]["tool_calls"],
+            Value::Null
+        );
+        assert_eq!(completion["choices"][0]["finish_reason"], "stop");
+        assert_eq!(
+            completion["usage"],
+            json!({"completion_tokens": 16, "prompt_tokens": 22, "total_tokens": 38,
+                   "completion_tokens_details": null, "prompt_tokens_details": null})
+        );
+    });
+    Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn openai_sdk_streaming_with_include_usage() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "openai_streaming.py").await;
-    let chunks = json_lines(&out);
-    assert_eq!(chunks.len(), 8, "{out}");
-    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
-    let pieces: Vec<&str> = chunks[1..6]
-        .iter()
-        .map(|c| c["choices"][0]["delta"]["content"].as_str().unwrap())
-        .collect();
-    assert_eq!(pieces, SEED_PIECES);
-    assert_eq!(chunks[6]["choices"][0]["finish_reason"], "stop");
-    assert_eq!(chunks[7]["choices"], json!([]));
-    assert_eq!(chunks[7]["usage"]["completion_tokens"], 16);
-    assert_eq!(chunks[7]["usage"]["prompt_tokens"], 22);
-    assert_eq!(chunks[7]["usage"]["total_tokens"], 38);
-    assert!(chunks[..7].iter().all(|c| c["usage"].is_null()));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn openai_sdk_tool_calling_loop() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "openai_tool_calling.py").await;
-    let round1 = out
-        .lines()
-        .find(|l| l.starts_with("Model output in round 1:"))
-        .expect(&out);
-    assert!(round1.contains("'name': 'get_current_weather'"), "{round1}");
-    assert!(
-        round1.contains(r#"'arguments': '{"location": "Singapore"}'"#),
-        "{round1}"
-    );
-    assert!(round1.contains("'finish_reason': 'tool_calls'"), "{round1}");
-    let tools: Vec<&str> = out
-        .lines()
-        .filter(|l| l.starts_with("Tool output:"))
-        .collect();
-    assert_eq!(tools.len(), 2, "{out}");
-    assert_eq!(tools[0], "Tool output: It is rainy in Singapore today. ");
-    assert!(
-        tools[1].starts_with("Tool output: Current time: "),
-        "{}",
-        tools[1]
-    );
-    let round2 = out
-        .lines()
-        .find(|l| l.starts_with("Model output in round 2:"))
-        .expect(&out);
-    assert!(round2.contains("'name': 'get_current_time'"), "{round2}");
-    assert!(round2.contains("'arguments': '{}'"), "{round2}");
-    let time = tools[1].trim_start_matches("Tool output: ");
-    let answer = out
-        .lines()
-        .find(|l| l.starts_with("Final answer:"))
-        .expect(&out);
-    assert_eq!(
-        answer,
-        format!("Final answer: Based on the tool results: It is rainy in Singapore today. {time}")
-    );
-    assert!(out.contains("Model output in round 3:"));
-    assert!(!out.contains("Model output in round 4:"));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn langchain_invoke() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "langchain_invoke.py").await;
-    let message = &json_lines(&out)[0];
-    assert_eq!(message["content"], SEED_ANSWER);
-    assert_eq!(message["type"], "ai");
-    let meta = &message["response_metadata"];
-    assert_eq!(meta["token_usage"]["completion_tokens"], 16);
-    assert_eq!(meta["token_usage"]["prompt_tokens"], 22);
-    assert_eq!(meta["token_usage"]["total_tokens"], 38);
-    assert_eq!(meta["model_name"], "qwen-plus");
-    assert_eq!(meta["finish_reason"], "stop");
-    assert_eq!(message["tool_calls"], json!([]));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn langchain_stream() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "langchain_stream.py").await;
-    let chunks = json_lines(&out);
-    let text: String = chunks
-        .iter()
-        .map(|c| c["content"].as_str().unwrap())
-        .collect();
-    assert_eq!(text, SEED_ANSWER);
-    assert!(chunks.iter().all(|c| c["type"] == "AIMessageChunk"));
-    assert!(
-        chunks
+fn openai_sdk_streaming_with_include_usage() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "openai_streaming.py").await;
+        let chunks = json_lines(&out);
+        assert_eq!(chunks.len(), 8, "{out}");
+        assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+        let pieces: Vec<&str> = chunks[1..6]
             .iter()
-            .any(|c| c["response_metadata"]["finish_reason"] == "stop"),
-        "{out}"
-    );
-    let usage = chunks
-        .iter()
-        .rev()
-        .find_map(|c| c["usage_metadata"].as_object())
-        .expect(&out);
-    assert_eq!(usage["input_tokens"], 22);
-    assert_eq!(usage["output_tokens"], 16);
-    assert_eq!(usage["total_tokens"], 38);
+            .map(|c| c["choices"][0]["delta"]["content"].as_str().unwrap())
+            .collect();
+        assert_eq!(pieces, SEED_PIECES);
+        assert_eq!(chunks[6]["choices"][0]["finish_reason"], "stop");
+        assert_eq!(chunks[7]["choices"], json!([]));
+        assert_eq!(chunks[7]["usage"]["completion_tokens"], 16);
+        assert_eq!(chunks[7]["usage"]["prompt_tokens"], 22);
+        assert_eq!(chunks[7]["usage"]["total_tokens"], 38);
+        assert!(chunks[..7].iter().all(|c| c["usage"].is_null()));
+    });
+    Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn openai_sdk_exceptions_for_error_answers() {
-    let Some(python) = python() else { return };
-    let out = run_script(python, "openai_errors.py").await;
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines,
-        [
-            "401 AuthenticationError invalid_api_key None True",
-            "400 BadRequestError invalid_parameter_error n True",
-            "400 BadRequestError invalid_parameter_error None True",
-            "404 NotFoundError model_not_found None True",
-        ]
-    );
+fn openai_sdk_tool_calling_loop() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "openai_tool_calling.py").await;
+        let round1 = out
+            .lines()
+            .find(|l| l.starts_with("Model output in round 1:"))
+            .expect(&out);
+        assert!(round1.contains("'name': 'get_current_weather'"), "{round1}");
+        assert!(
+            round1.contains(r#"'arguments': '{"location": "Singapore"}'"#),
+            "{round1}"
+        );
+        assert!(round1.contains("'finish_reason': 'tool_calls'"), "{round1}");
+        let tools: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("Tool output:"))
+            .collect();
+        assert_eq!(tools.len(), 2, "{out}");
+        assert_eq!(tools[0], "Tool output: It is rainy in Singapore today. ");
+        assert!(
+            tools[1].starts_with("Tool output: Current time: "),
+            "{}",
+            tools[1]
+        );
+        let round2 = out
+            .lines()
+            .find(|l| l.starts_with("Model output in round 2:"))
+            .expect(&out);
+        assert!(round2.contains("'name': 'get_current_time'"), "{round2}");
+        assert!(round2.contains("'arguments': '{}'"), "{round2}");
+        let time = tools[1].trim_start_matches("Tool output: ");
+        let answer = out
+            .lines()
+            .find(|l| l.starts_with("Final answer:"))
+            .expect(&out);
+        assert_eq!(
+            answer,
+            format!(
+                "Final answer: Based on the tool results: It is rainy in Singapore today. {time}"
+            )
+        );
+        assert!(out.contains("Model output in round 3:"));
+        assert!(!out.contains("Model output in round 4:"));
+    });
+    Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn openai_sdk_retries_429_and_503_and_reads_an_in_stream_error() {
-    let Some(python) = python() else { return };
-    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
-    // max_retries=2: each error scenario is tried three times, as the journal shows.
-    server.expect(
-        chatwire_mock::Expectation::requests()
-            .scenario("429-limit-requests")
-            .times(3),
-    );
-    server.expect(
-        chatwire_mock::Expectation::requests()
-            .scenario("503-overloaded")
-            .times(3),
-    );
-    let out = run_script_on(python, "openai_retries.py", &server).await;
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
-    assert!(
-        lines[0].starts_with("429-limit-requests RateLimitError 429 "),
-        "{out}"
-    );
-    assert!(lines[0].contains("Requests rate limit exceeded"), "{out}");
-    assert!(
-        lines[1].starts_with("503-overloaded InternalServerError 503 "),
-        "{out}"
-    );
-    assert!(
-        lines[1].contains("The engine is currently overloaded, please try again later"),
-        "{out}"
-    );
-    assert!(
-        lines[2].starts_with("stream-error-after-2 APIError - "),
-        "{out}"
-    );
-    assert!(
-        lines[2].contains("Output data may contain inappropriate content."),
-        "{out}"
-    );
-    let received = server.received_requests();
-    assert_eq!(received.len(), 7, "{received:?}");
-    assert!(received
-        .iter()
-        .all(|r| r.header("authorization") == Some("Bearer ****test")));
-    server.verify().unwrap();
+fn langchain_invoke() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "langchain_invoke.py").await;
+        let message = &json_lines(&out)[0];
+        assert_eq!(message["content"], SEED_ANSWER);
+        assert_eq!(message["type"], "ai");
+        let meta = &message["response_metadata"];
+        assert_eq!(meta["token_usage"]["completion_tokens"], 16);
+        assert_eq!(meta["token_usage"]["prompt_tokens"], 22);
+        assert_eq!(meta["token_usage"]["total_tokens"], 38);
+        assert_eq!(meta["model_name"], "qwen-plus");
+        assert_eq!(meta["finish_reason"], "stop");
+        assert_eq!(message["tool_calls"], json!([]));
+    });
+    Ok(())
+}
+
+fn langchain_stream() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "langchain_stream.py").await;
+        let chunks = json_lines(&out);
+        let text: String = chunks
+            .iter()
+            .map(|c| c["content"].as_str().unwrap())
+            .collect();
+        assert_eq!(text, SEED_ANSWER);
+        assert!(chunks.iter().all(|c| c["type"] == "AIMessageChunk"));
+        assert!(
+            chunks
+                .iter()
+                .any(|c| c["response_metadata"]["finish_reason"] == "stop"),
+            "{out}"
+        );
+        let usage = chunks
+            .iter()
+            .rev()
+            .find_map(|c| c["usage_metadata"].as_object())
+            .expect(&out);
+        assert_eq!(usage["input_tokens"], 22);
+        assert_eq!(usage["output_tokens"], 16);
+        assert_eq!(usage["total_tokens"], 38);
+    });
+    Ok(())
+}
+
+fn openai_sdk_exceptions_for_error_answers() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let out = run_script(python, "openai_errors.py").await;
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "401 AuthenticationError invalid_api_key None True",
+                "400 BadRequestError invalid_parameter_error n True",
+                "400 BadRequestError invalid_parameter_error None True",
+                "404 NotFoundError model_not_found None True",
+            ]
+        );
+    });
+    Ok(())
+}
+
+fn openai_sdk_retries_429_and_503_and_reads_an_in_stream_error() -> CheckResult {
+    let python = python()?;
+    block_on(async move {
+        let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+        // max_retries=2: each error scenario is tried three times, as the journal shows.
+        server.expect(
+            chatwire_mock::Expectation::requests()
+                .scenario("429-limit-requests")
+                .times(3),
+        );
+        server.expect(
+            chatwire_mock::Expectation::requests()
+                .scenario("503-overloaded")
+                .times(3),
+        );
+        let out = run_script_on(python, "openai_retries.py", &server).await;
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(
+            lines[0].starts_with("429-limit-requests RateLimitError 429 "),
+            "{out}"
+        );
+        assert!(lines[0].contains("Requests rate limit exceeded"), "{out}");
+        assert!(
+            lines[1].starts_with("503-overloaded InternalServerError 503 "),
+            "{out}"
+        );
+        assert!(
+            lines[1].contains("The engine is currently overloaded, please try again later"),
+            "{out}"
+        );
+        assert!(
+            lines[2].starts_with("stream-error-after-2 APIError - "),
+            "{out}"
+        );
+        assert!(
+            lines[2].contains("Output data may contain inappropriate content."),
+            "{out}"
+        );
+        let received = server.received_requests();
+        assert_eq!(received.len(), 7, "{received:?}");
+        assert!(received
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer ****test")));
+        server.verify().unwrap();
+    });
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    harness::run(
+        "python_clients",
+        &[
+            ("openai_sdk_non_streaming", openai_sdk_non_streaming),
+            (
+                "openai_sdk_streaming_with_include_usage",
+                openai_sdk_streaming_with_include_usage,
+            ),
+            ("openai_sdk_tool_calling_loop", openai_sdk_tool_calling_loop),
+            ("langchain_invoke", langchain_invoke),
+            ("langchain_stream", langchain_stream),
+            (
+                "openai_sdk_exceptions_for_error_answers",
+                openai_sdk_exceptions_for_error_answers,
+            ),
+            (
+                "openai_sdk_retries_429_and_503_and_reads_an_in_stream_error",
+                openai_sdk_retries_429_and_503_and_reads_an_in_stream_error,
+            ),
+        ],
+    )
 }
