@@ -7,7 +7,10 @@
 //!   response is one stream fed in random 1..=4096-byte pieces; every delta's text is read
 //!   (chatwire through `JsonStr`, into a reused buffer) and the chunk count and decoded text
 //!   length are asserted.
-//! - `json/text`: the JSON step alone, over the already framed data of every event.
+//! - `json/*`: the JSON step alone, over the already framed data of every event: the default
+//!   (fast path), the general serde path through serde_json, sonic-rs and simd-json
+//!   (`chatwire::backend`; simd-json's rows include copying each event's data into a reused
+//!   buffer, as it unescapes in place), and async-openai's type.
 //! - `accumulate/*`: chatwire's `ChunkDecoder::drain_into` an `Accumulator`, against
 //!   async-openai's path plus the `String` accumulation its users write; the completions'
 //!   text and argument lengths are asserted.
@@ -71,11 +74,11 @@ fn accumulate_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
 }
 
 /// JSON alone: the data of every event, already framed, parsed by each peer.
-fn json_only(c: &mut Criterion, corpus: &Corpus) {
+fn json_only(c: &mut Criterion, name: &str, corpus: &Corpus) {
     let (want, want_content_only) = typed_facts(corpus);
     let datas = common::event_datas(corpus);
     let bytes: usize = datas.iter().map(String::len).sum();
-    let mut group = c.benchmark_group("json/text");
+    let mut group = c.benchmark_group(name);
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("chatwire", |b| {
@@ -94,6 +97,17 @@ fn json_only(c: &mut Criterion, corpus: &Corpus) {
             )
         })
     });
+    group.bench_function("chatwire-sonic-rs", |b| {
+        b.iter(|| {
+            assert_eq!(
+                common::json_chatwire(black_box(&datas), common::parse_sonic),
+                want
+            )
+        })
+    });
+    group.bench_function("chatwire-simd-json", |b| {
+        b.iter(|| assert_eq!(common::json_simd(black_box(&datas)), want))
+    });
     group.bench_function("async-openai", |b| {
         b.iter(|| {
             assert_eq!(
@@ -108,11 +122,12 @@ fn json_only(c: &mut Criterion, corpus: &Corpus) {
 fn benches(c: &mut Criterion) {
     let text = corpus::text_corpus();
     typed_group(c, "typed/text", &text);
-    json_only(c, &text);
+    json_only(c, "json/text", &text);
     accumulate_group(c, "accumulate/text", &text);
     drop(text);
     let tools = corpus::tool_call_corpus();
     typed_group(c, "typed/tool-calls", &tools);
+    json_only(c, "json/tool-calls", &tools);
     accumulate_group(c, "accumulate/tool-calls", &tools);
 }
 

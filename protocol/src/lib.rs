@@ -110,6 +110,8 @@ extern crate alloc;
 pub mod accumulate;
 #[cfg(any(feature = "futures", feature = "tokio-util"))]
 pub mod adapters;
+#[cfg(any(feature = "sonic-rs", feature = "simd-json"))]
+pub mod backend;
 pub mod fastpath;
 pub mod sse;
 pub mod stream;

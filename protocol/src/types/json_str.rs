@@ -292,6 +292,15 @@ impl<'de> Deserialize<'de> for JsonStr<'de> {
                 Ok(JsonStr::from(text))
             }
 
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                // A deserializer without serde_json's raw-value protocol (sonic-rs, simd-json)
+                // hands over the decoded string: borrowed when it can be, owned otherwise.
+                deserializer.deserialize_str(self)
+            }
+
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 // serde_json answers a request for raw text (the `RawValue` protocol) with a
                 // one-entry map whose value is the raw JSON text: borrowed when parsing from

@@ -48,6 +48,7 @@
 pub(crate) mod lenient;
 pub(crate) mod macros;
 pub(crate) mod parse_error;
+pub(crate) mod raw_foreign;
 pub(crate) mod raw_json;
 pub(crate) mod reparse;
 

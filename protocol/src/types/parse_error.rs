@@ -115,6 +115,46 @@ impl ParseError {
     }
 }
 
+/// The constructors the optional JSON back ends use (`crate::backend`).
+#[cfg(any(feature = "sonic-rs", feature = "simd-json"))]
+impl ParseError {
+    /// An error at a one-based line and column of `text`.
+    pub(crate) fn at_line_column(
+        kind: ParseErrorKind,
+        what: &'static str,
+        message: String,
+        text: &[u8],
+        (line, column): (usize, usize),
+    ) -> Self {
+        ParseError {
+            kind,
+            what,
+            message,
+            line,
+            column,
+            offset: byte_offset(text, line, column),
+        }
+    }
+
+    /// An error at a byte offset of a text that can no longer be read (simd-json's buffer):
+    /// reported as if the text were one line.
+    pub(crate) fn at_offset(
+        kind: ParseErrorKind,
+        what: &'static str,
+        message: String,
+        offset: usize,
+    ) -> Self {
+        ParseError {
+            kind,
+            what,
+            message,
+            line: 1,
+            column: offset.saturating_add(1),
+            offset,
+        }
+    }
+}
+
 /// The byte offset of a one-based line and column.
 fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {

@@ -173,6 +173,14 @@ impl<'de> Deserialize<'de> for RawJson<'de> {
                 }
                 Ok(RawJson(map.next_value::<Text<'de>>()?.0))
             }
+
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                // A deserializer without serde_json's raw-value protocol (sonic-rs, simd-json).
+                crate::types::raw_foreign::raw_text(deserializer).map(RawJson)
+            }
         }
 
         deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, Visitor)
