@@ -138,6 +138,9 @@ fn check_simd<F: Family>(
         (Err(simd), Err(serde)) => {
             prop_assert!(!simd.is_eof() || serde.is_eof(), "{:?}", text);
         }
+        // simd-json rejects a number beyond the range of `f64` (`9e999`), which serde_json
+        // keeps raw: a documented difference.
+        (Err(simd), Ok(_)) if simd.message() == "InvalidNumber" && has_infinite_number(text) => {}
         (simd, serde) => return Err(verdicts_differ("simd", &simd, serde, text)),
     }
     Ok(())
@@ -175,6 +178,14 @@ fn has_unpaired_surrogate(text: &str) -> bool {
         }
     }
     pending_high
+}
+
+/// Whether `text` has a number (or something number-like in a string) too large for `f64`.
+#[cfg(feature = "simd-json")]
+fn has_infinite_number(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || "eE+-.".contains(c)))
+        .filter_map(|token| token.parse::<f64>().ok())
+        .any(f64::is_infinite)
 }
 
 /// simd-json reads `-0` as the integer 0 (a documented difference): the float -0.0 of
@@ -233,6 +244,7 @@ fn chunk_edge_cases_agree() {
         r#"{"created":-0}"#,
         r#"{"created":1e2}"#,
         r#"{"created":18446744073709551616}"#,
+        r#"{"created":1e400,"x":[-2e308]}"#,
         r#"{"choices":[{"index":4294967296}]}"#,
         r#"{"choices":[{"delta":{"content":"a\u00"}}]}"#,
         "{\"choices\":[{\"delta\":{\"content\":\"a\u{1}\"}}]}",

@@ -119,6 +119,7 @@ impl ParseError {
 #[cfg(any(feature = "sonic-rs", feature = "simd-json"))]
 impl ParseError {
     /// An error at a one-based line and column of `text`.
+    #[cfg(feature = "sonic-rs")]
     pub(crate) fn at_line_column(
         kind: ParseErrorKind,
         what: &'static str,
@@ -138,6 +139,7 @@ impl ParseError {
 
     /// An error at a byte offset of a text that can no longer be read (simd-json's buffer):
     /// reported as if the text were one line.
+    #[cfg(feature = "simd-json")]
     pub(crate) fn at_offset(
         kind: ParseErrorKind,
         what: &'static str,
