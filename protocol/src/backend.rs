@@ -44,6 +44,10 @@
 //!   serde_json leaves in `extra` as `-0` is typed `0`.
 //! - Nesting: simd-json's rewriting of a raw value refuses more than 128 nested arrays or
 //!   objects inside it, where serde_json skips a raw value of any depth.
+//! - Invalid UTF-8 inside a value kept raw: sonic-rs's own `from_slice` lets it through into a
+//!   `&str` (a `debug_assert` in sonic-rs 0.5.10 catches it in debug builds only), so
+//!   `backend::sonic::from_slice` validates the bytes itself first and rejects them, like
+//!   serde_json and simd-json.
 //! - sonic-rs skips raw values recursively: in a debug build, about 40 nested arrays
 //!   overflow a 2 MiB thread stack (`sonic_rs::LazyValue` alone does the same).
 

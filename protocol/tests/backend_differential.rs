@@ -368,10 +368,22 @@ fn invalid_utf8_is_rejected() {
         &b"{\"id\":\"\xff\"}"[..],
         b"{\"id\":\"\xc3\"}",
         b"{\"\xed\xa0\x80\":1}",
+        // Inside values kept raw: an unknown field, logprobs, a lenient field. (sonic-rs's
+        // own `from_slice` does not check these: `backend::sonic::from_slice` does.)
+        b"{\"x\":\"\xff\"}",
+        b"{\"x\":{\"k\":[\"a\xc3\"]}}",
+        b"{\"choices\":[{\"logprobs\":{\"content\":\"\xed\xa0\x80\"}}]}",
+        b"{\"created\":\"\xff\"}",
     ] {
         assert!(serde_json::from_slice::<ChatCompletionChunk<'_>>(bytes).is_err());
         #[cfg(feature = "sonic-rs")]
-        assert!(chatwire::backend::sonic::from_slice::<ChatCompletionChunk<'_>>(bytes).is_err());
+        {
+            let err =
+                chatwire::backend::sonic::from_slice::<ChatCompletionChunk<'_>>(bytes).unwrap_err();
+            assert_eq!(err.kind(), chatwire::types::ParseErrorKind::Syntax);
+            let valid_up_to = std::str::from_utf8(bytes).unwrap_err().valid_up_to();
+            assert_eq!(err.offset(), valid_up_to);
+        }
         #[cfg(feature = "simd-json")]
         assert!(
             chatwire::backend::simd::from_slice::<ChatCompletionChunk<'_>>(&mut bytes.to_vec())

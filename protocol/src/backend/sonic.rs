@@ -4,7 +4,7 @@
 //! string with escapes is decoded into an owned `String` (see [the module
 //! docs](crate::backend) for every difference).
 
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 
 use serde::Deserialize;
 
@@ -58,7 +58,18 @@ pub fn from_str<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, ParseError> 
 /// # Ok::<(), chatwire::types::ParseError>(())
 /// ```
 pub fn from_slice<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, ParseError> {
-    sonic_rs::from_slice(bytes).map_err(|e| error::<T>(&e, bytes))
+    // Validated here, not left to sonic-rs: its `from_slice` does not check the UTF-8 of a
+    // value it hands over raw (`RawJson`), and makes a `&str` of it regardless (sonic-rs
+    // 0.5.10; a debug build stops on its `debug_assert`).
+    match simdutf8::compat::from_utf8(bytes) {
+        Ok(text) => from_str(text),
+        Err(e) => Err(ParseError::at_offset(
+            ParseErrorKind::Syntax,
+            short_type_name::<T>(),
+            String::from("invalid UTF-8"),
+            e.valid_up_to(),
+        )),
+    }
 }
 
 /// Describes a sonic-rs error as a [`ParseError`] about `T`.

@@ -137,9 +137,8 @@ impl ParseError {
         }
     }
 
-    /// An error at a byte offset of a text that can no longer be read (simd-json's buffer):
-    /// reported as if the text were one line.
-    #[cfg(feature = "simd-json")]
+    /// An error at a byte offset of a text that is not read again (simd-json's buffer, bytes
+    /// that are not UTF-8): reported as if the text were one line.
     pub(crate) fn at_offset(
         kind: ParseErrorKind,
         what: &'static str,
