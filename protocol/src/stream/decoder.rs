@@ -276,7 +276,11 @@ fn is_chunk(chunk: &ChatCompletionChunk<'_>) -> bool {
 /// The envelope of a `{"error":{…}}` event without choices.
 fn bare_error<'a>(data: &'a str, chunk: ChatCompletionChunk<'a>) -> ErrorEnvelope<'a> {
     ErrorEnvelope::from_json(data).unwrap_or_else(|_| ErrorEnvelope {
-        error: chunk.error.into_value().unwrap_or_default(),
+        error: chunk
+            .error
+            .into_value()
+            .map(|error| *error)
+            .unwrap_or_default(),
         id: chunk.id,
         ..ErrorEnvelope::default()
     })
