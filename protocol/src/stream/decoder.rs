@@ -3,6 +3,7 @@
 use serde::de::IgnoredAny;
 
 use crate::accumulate::Accumulator;
+use crate::fastpath;
 use crate::sse::{self, Event, Item};
 use crate::types::parse_error::parse_str;
 use crate::types::{
@@ -139,7 +140,7 @@ impl ChunkDecoder {
         });
         match found {
             Ok(Some((_, Item::Comment(text)))) => Ok(Some(StreamItem::Comment(text))),
-            Ok(Some((offset, Item::Event(event)))) => self.state.read(event, offset).map(Some),
+            Ok(Some((offset, Item::Event(event)))) => self.state.read(event, offset),
             Ok(None) => Ok(None),
             Err(err) => Err(StreamError::sse(err, self.state.events)),
         }
@@ -208,7 +209,11 @@ impl ChunkDecoder {
 
 impl State {
     /// Reads one (non-blank) event.
-    fn read<'a>(&mut self, event: Event<'a>, offset: u64) -> Result<StreamItem<'a>, StreamError> {
+    fn read<'a>(
+        &mut self,
+        event: Event<'a>,
+        offset: u64,
+    ) -> Result<Option<StreamItem<'a>>, StreamError> {
         let index = self.events;
         self.events += 1;
         self.last = (index, offset);
@@ -218,14 +223,39 @@ impl State {
         }
         if is_done(data) {
             self.done = true;
-            return Ok(StreamItem::Done);
+            return Ok(Some(StreamItem::Done));
         }
         match event.event_type() {
-            "error" => return Ok(StreamItem::Error(error_event(data))),
+            "error" => return Ok(Some(StreamItem::Error(error_event(data)))),
             sse::DEFAULT_EVENT_TYPE => {}
-            _ => return Ok(StreamItem::Other(event)),
+            _ => return Ok(Some(StreamItem::Other(event))),
         }
-        match ChatCompletionChunk::from_json(data) {
+        // The usual case, built where the caller receives it (a chunk is large: moving it
+        // through the layers below would cost more than parsing it). The fast path accepts
+        // only a `null` error, so such a chunk is never an error.
+        let mut out = Ok(Some(StreamItem::Chunk(ChatCompletionChunk::default())));
+        if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
+            if fastpath::fill_chunk(data, chunk).is_some() {
+                if is_chunk(chunk) {
+                    return out;
+                }
+                return Ok(Some(StreamItem::Other(event)));
+            }
+        }
+        self.read_slow(event, index, offset).map(Some)
+    }
+
+    /// [`read`](Self::read) for a chunk the fast path leaves to serde, and for what is not a
+    /// chunk.
+    fn read_slow<'a>(
+        &mut self,
+        event: Event<'a>,
+        index: u64,
+        offset: u64,
+    ) -> Result<StreamItem<'a>, StreamError> {
+        let data = event.data();
+        // The fast path has declined: the serde path decides.
+        match parse_str::<ChatCompletionChunk<'_>>(data, "ChatCompletionChunk") {
             Ok(chunk) if chunk.is_error_only() => Ok(StreamItem::Error(bare_error(data, chunk))),
             Ok(chunk) if is_chunk(&chunk) => {
                 if let Some(error) = chunk.error.value() {
