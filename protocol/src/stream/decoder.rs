@@ -131,18 +131,47 @@ impl ChunkDecoder {
             return Ok(Some(StreamItem::Error(envelope)));
         }
         let events = &mut self.state.events;
-        let found = self.sse.next_item_at(|item| match item {
-            Item::Event(event) if is_blank(event.data()) => {
-                *events += 1;
-                true
-            }
-            _ => false,
-        });
-        match found {
-            Ok(Some((_, Item::Comment(text)))) => Ok(Some(StreamItem::Comment(text))),
-            Ok(Some((offset, Item::Event(event)))) => self.state.read(event, offset),
-            Ok(None) => Ok(None),
-            Err(err) => Err(StreamError::sse(err, self.state.events)),
+        let found = self.sse.next_item_at(|item| skip_blank(item, events));
+        self.state.next(found)
+    }
+
+    /// Reads the items of `input` in place, without copying it into the decoder first:
+    /// [`next_item`](Self::next_item) for input you own while you read it (the SSE
+    /// decoder's [`decode`](sse::Decoder::decode) below).
+    ///
+    /// Call [`ChunkDecode::next_item`] until `Ok(None)` (or [`ChunkDecode::drain_into`]),
+    /// then give the decoder the next piece. Whatever is left unread when the
+    /// [`ChunkDecode`] is dropped (a partial last line) is kept, as [`feed`](Self::feed)
+    /// would have kept it; `feed` and `decode` may be mixed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chatwire::stream::{ChunkDecoder, StreamItem};
+    ///
+    /// let pieces: [&[u8]; 3] = [
+    ///     b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel",
+    ///     b"lo\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}]}\n\n",
+    ///     b"data: [DONE]\n\n",
+    /// ];
+    /// let mut decoder = ChunkDecoder::new();
+    /// let mut text = String::new();
+    /// for piece in pieces {
+    ///     let mut items = decoder.decode(piece);
+    ///     while let Some(item) = items.next_item()? {
+    ///         if let StreamItem::Chunk(chunk) = item {
+    ///             text.push_str(&chunk.choices()[0].text().unwrap().to_cow());
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(text, "Hello!");
+    /// assert!(decoder.finish().is_clean());
+    /// # Ok::<(), chatwire::stream::StreamError>(())
+    /// ```
+    pub fn decode<'d>(&'d mut self, input: &'d [u8]) -> ChunkDecode<'d> {
+        ChunkDecode {
+            sse: self.sse.decode(input),
+            state: &mut self.state,
         }
     }
 
@@ -207,7 +236,79 @@ impl ChunkDecoder {
     }
 }
 
+/// The items of one piece of input, read in place: see [`ChunkDecoder::decode`].
+#[derive(Debug)]
+#[must_use = "items are read by calling `next_item` until `Ok(None)`"]
+pub struct ChunkDecode<'d> {
+    sse: sse::Decode<'d>,
+    state: &'d mut State,
+}
+
+impl ChunkDecode<'_> {
+    /// The next item: [`ChunkDecoder::next_item`], for input read in place.
+    ///
+    /// # Termination
+    ///
+    /// Returns `Ok(None)` when the input holds no further complete event or comment: drop
+    /// the `ChunkDecode` and give the decoder the next piece.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChunkDecoder::next_item`]; each error drops one event.
+    pub fn next_item(&mut self) -> Result<Option<StreamItem<'_>>, StreamError> {
+        if let Some(envelope) = self.state.pending.take() {
+            return Ok(Some(StreamItem::Error(envelope)));
+        }
+        let events = &mut self.state.events;
+        let found = self.sse.next_item_at(true, |item| skip_blank(item, events));
+        self.state.next(found)
+    }
+
+    /// Applies every item of the input to `acc`: [`ChunkDecoder::drain_into`], for input
+    /// read in place.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChunkDecoder::drain_into`].
+    pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
+        loop {
+            let applied = match self.next_item()? {
+                None => return Ok(()),
+                Some(StreamItem::Chunk(chunk)) => acc.push(&chunk),
+                Some(StreamItem::Error(envelope)) => acc.push_error(&envelope),
+                Some(_) => Ok(()),
+            };
+            let (event, offset) = self.state.last;
+            applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
+        }
+    }
+}
+
+/// Passes over (and counts) an event whose data is blank.
+fn skip_blank(item: &Item<'_>, events: &mut u64) -> bool {
+    match item {
+        Item::Event(event) if is_blank(event.data()) => {
+            *events += 1;
+            true
+        }
+        _ => false,
+    }
+}
+
 impl State {
+    /// The item for what the SSE layer found.
+    fn next<'a>(
+        &mut self,
+        found: Result<Option<(u64, Item<'a>)>, sse::Error>,
+    ) -> Result<Option<StreamItem<'a>>, StreamError> {
+        match found {
+            Ok(Some((_, Item::Comment(text)))) => Ok(Some(StreamItem::Comment(text))),
+            Ok(Some((offset, Item::Event(event)))) => self.read(event, offset),
+            Ok(None) => Ok(None),
+            Err(err) => Err(StreamError::sse(err, self.events)),
+        }
+    }
+
     /// Reads one (non-blank) event.
     fn read<'a>(
         &mut self,
