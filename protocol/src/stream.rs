@@ -75,7 +75,7 @@ mod item;
 mod owned;
 
 pub use self::collect::{decode_completion, Collected};
-pub use self::decoder::ChunkDecoder;
+pub use self::decoder::{ChunkDecode, ChunkDecoder};
 pub use self::end::StreamEnd;
 pub use self::error::{StreamError, StreamErrorKind, ERROR_DATA_LIMIT};
 pub use self::item::StreamItem;

@@ -651,7 +651,7 @@ fn delta() -> impl Strategy<Value = Delta<'static>> {
                 reasoning,
                 refusal,
                 tool_calls,
-                function_call,
+                function_call: function_call.map(Box::new),
                 extra,
             },
         )
@@ -710,8 +710,8 @@ fn chunk() -> impl Strategy<Value = ChatCompletionChunk<'static>> {
                     system_fingerprint,
                     service_tier,
                     choices,
-                    usage,
-                    error,
+                    usage: usage.map(Box::new),
+                    error: error.map(Box::new),
                     extra,
                 }
             },

@@ -56,16 +56,52 @@ fn run(input: &[u8], cuts: &[usize]) -> (Vec<String>, StreamEnd) {
     (out, decoder.finish())
 }
 
-/// Runs `input` whole, byte by byte and cut at every single point; all must agree.
+/// [`run`] through `ChunkDecoder::decode` (each piece read in place).
+fn run_in_place(input: &[u8], cuts: &[usize]) -> (Vec<String>, StreamEnd) {
+    let mut decoder = ChunkDecoder::new();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &end in cuts.iter().chain([&input.len()]) {
+        let mut items = decoder.decode(&input[start..end]);
+        start = end;
+        loop {
+            match items.next_item() {
+                Ok(Some(item)) => out.push(describe(&item)),
+                Ok(None) => break,
+                Err(err) => out.push(format!(
+                    "err:{:?}@{},{}",
+                    err.kind(),
+                    err.event_index().unwrap_or(u64::MAX),
+                    err.offset()
+                )),
+            }
+        }
+    }
+    (out, decoder.finish())
+}
+
+/// Runs `input` whole, byte by byte and cut at every single point, fed and read in place;
+/// all must agree.
 fn check(input: &str, expected: &[&str], end: StreamEnd) {
     let bytes = input.as_bytes();
     let whole = run(bytes, &[]);
     assert_eq!(whole.0, expected, "whole: {input:?}");
     assert_eq!(whole.1, end, "end: {input:?}");
+    assert_eq!(run_in_place(bytes, &[]), whole, "in place: {input:?}");
     let every: Vec<usize> = (1..bytes.len()).collect();
     assert_eq!(run(bytes, &every), whole, "byte by byte: {input:?}");
+    assert_eq!(
+        run_in_place(bytes, &every),
+        whole,
+        "in place, byte by byte: {input:?}"
+    );
     for cut in 1..bytes.len() {
         assert_eq!(run(bytes, &[cut]), whole, "cut at {cut}: {input:?}");
+        assert_eq!(
+            run_in_place(bytes, &[cut]),
+            whole,
+            "in place, cut at {cut}: {input:?}"
+        );
     }
 }
 

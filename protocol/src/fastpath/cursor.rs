@@ -2,6 +2,8 @@
 //! exactly what serde_json would accept at that point and returns `Some`, or returns `None`
 //! ("not handled here"), after which the caller gives the whole text to the serde path.
 
+use super::fields::{Key, Table};
+
 /// How deeply a value kept raw (an unknown field, `logprobs`) may nest before the fast path
 /// leaves it to serde_json, which enforces its own recursion limit of 128. Kept well below it
 /// so that the fast path never accepts what serde_json refuses.
@@ -101,6 +103,52 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// [`object`](Self::object) for an object whose reader knows the keys in `table`: calls
+    /// `member` with each key (a known field, or another key) after its `:`.
+    #[inline]
+    pub(super) fn fields<F: Copy, const N: usize>(
+        &mut self,
+        table: &Table<F, N>,
+        mut member: impl FnMut(&mut Self, Key<'a, F>) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            // `member` is called in each arm, so that a known field reaches it as a constant
+            // (a `Key` passed through one call site goes through memory).
+            self.ws();
+            let rest = self.text.as_bytes().get(self.pos..)?;
+            match table.match_quoted(rest) {
+                Some(Some((field, len))) => {
+                    self.pos += len;
+                    self.eat(b':')?;
+                    member(self, Key::Field(field))?;
+                }
+                Some(None) => {
+                    let key = self.key()?;
+                    self.eat(b':')?;
+                    member(self, Key::Other(key))?;
+                }
+                None => {
+                    let key = self.key()?;
+                    self.eat(b':')?;
+                    member(self, table.lookup(key))?;
+                }
+            }
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// Reads the elements of an array whose `[` comes next: calls `element` for each, which
     /// must consume it.
     pub(super) fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
@@ -123,13 +171,27 @@ impl<'a> Cursor<'a> {
     }
 
     /// An object key without escapes (a key with escapes is decoded by serde, so the fast
-    /// path leaves it alone).
+    /// path leaves it alone; so is a key with a control character, which is malformed).
+    ///
+    /// Keys are short, so a plain byte loop beats the word-at-a-time scan of [`string`].
+    ///
+    /// [`string`]: Self::string
     #[inline]
     fn key(&mut self) -> Option<&'a str> {
-        match self.string()? {
-            (raw, false) => Some(raw),
-            (_, true) => None,
+        self.eat(b'"')?;
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut at = start;
+        loop {
+            match *bytes.get(at)? {
+                b'"' => break,
+                b'\\' | 0..=0x1f => return None,
+                _ => at += 1,
+            }
         }
+        self.pos = at + 1;
+        // Both ends sit next to an ASCII quote, so they are character boundaries.
+        self.text.get(start..at)
     }
 
     /// A string whose `"` comes next: the text between the quotes, escapes intact, checked

@@ -46,43 +46,32 @@
 //! ```
 
 mod cursor;
+mod fields;
 mod objects;
 
-use crate::types::parse_error::{parse_slice, parse_str};
 use crate::types::{ChatCompletionChunk, ParseError};
 
 use cursor::Cursor;
 
-/// The name the serde path's errors give the type.
-const WHAT: &str = "ChatCompletionChunk";
-
 /// Parses a chunk: the fast path when it handles the text, the serde path otherwise (with
-/// the serde path's verdict and error).
+/// the serde path's verdict and error). The same as [`ChatCompletionChunk::from_json`].
 ///
 /// # Errors
 ///
 /// A [`ParseError`] when the text is not a valid chunk, exactly as the serde path reports it.
 pub fn parse_chunk(text: &str) -> Result<ChatCompletionChunk<'_>, ParseError> {
-    match try_parse_chunk(text) {
-        Some(chunk) => Ok(chunk),
-        None => parse_str(text, WHAT),
-    }
+    ChatCompletionChunk::from_json(text)
 }
 
-/// [`parse_chunk`] for bytes: UTF-8 is checked first (with SIMD), then as for text.
+/// [`parse_chunk`] for bytes: UTF-8 is checked first (with SIMD), then as for text. The same
+/// as [`ChatCompletionChunk::from_slice`].
 ///
 /// # Errors
 ///
 /// A [`ParseError`] when the bytes are not a valid chunk, exactly as the serde path reports
 /// it.
 pub fn parse_chunk_slice(bytes: &[u8]) -> Result<ChatCompletionChunk<'_>, ParseError> {
-    match simdutf8::basic::from_utf8(bytes)
-        .ok()
-        .and_then(try_parse_chunk)
-    {
-        Some(chunk) => Ok(chunk),
-        None => parse_slice(bytes, WHAT),
-    }
+    ChatCompletionChunk::from_slice(bytes)
 }
 
 /// The fast path alone: `Some` with the chunk the serde path would give, or `None` when the
@@ -91,5 +80,14 @@ pub fn parse_chunk_slice(bytes: &[u8]) -> Result<ChatCompletionChunk<'_>, ParseE
 /// Never allocates for a chunk with one choice, at most one tool-call piece, and at most one
 /// unknown field per object.
 pub fn try_parse_chunk(text: &str) -> Option<ChatCompletionChunk<'_>> {
-    objects::chunk(&mut Cursor::new(text))
+    let mut chunk = ChatCompletionChunk::default();
+    fill_chunk(text, &mut chunk)?;
+    Some(chunk)
+}
+
+/// The fast path, filling `chunk` (a default value) in place so that the caller's result is
+/// never moved: `None` when the text is left to the serde path (`chunk` then holds a partial
+/// value, to be dropped).
+pub(crate) fn fill_chunk<'a>(text: &'a str, chunk: &mut ChatCompletionChunk<'a>) -> Option<()> {
+    objects::chunk(&mut Cursor::new(text), chunk)
 }

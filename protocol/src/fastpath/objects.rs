@@ -10,123 +10,219 @@ use crate::types::{
 };
 
 use super::cursor::Cursor;
+use super::fields::{fields, Key};
 
-/// A whole chunk: one object and nothing but whitespace after it.
+fields! {
+    /// The fields of a chunk.
+    ChunkField {
+        Id = "id",
+        Object = "object",
+        Created = "created",
+        Model = "model",
+        SystemFingerprint = "system_fingerprint",
+        ServiceTier = "service_tier",
+        Choices = "choices",
+        Usage = "usage",
+        Error = "error",
+    }
+}
+
+fields! {
+    /// The fields of a chunk's choice.
+    ChoiceField {
+        Index = "index",
+        Delta = "delta",
+        FinishReason = "finish_reason",
+        Logprobs = "logprobs",
+    }
+}
+
+fields! {
+    /// The fields of a delta.
+    DeltaField {
+        Role = "role",
+        Content = "content",
+        ReasoningContent = "reasoning_content",
+        Reasoning = "reasoning",
+        Refusal = "refusal",
+        ToolCalls = "tool_calls",
+        FunctionCall = "function_call",
+    }
+}
+
+fields! {
+    /// The fields of a tool-call piece.
+    ToolCallField {
+        Index = "index",
+        Id = "id",
+        Type = "type",
+        Function = "function",
+    }
+}
+
+fields! {
+    /// The fields of a function-call piece.
+    FunctionField {
+        Name = "name",
+        Arguments = "arguments",
+    }
+}
+
+fields! {
+    /// The fields of a usage object.
+    UsageField {
+        PromptTokens = "prompt_tokens",
+        CompletionTokens = "completion_tokens",
+        TotalTokens = "total_tokens",
+        PromptTokensDetails = "prompt_tokens_details",
+        CompletionTokensDetails = "completion_tokens_details",
+    }
+}
+
+fields! {
+    /// The fields of `prompt_tokens_details`.
+    PromptDetailsField {
+        CachedTokens = "cached_tokens",
+    }
+}
+
+fields! {
+    /// The fields of `completion_tokens_details`.
+    CompletionDetailsField {
+        ReasoningTokens = "reasoning_tokens",
+    }
+}
+
+/// A whole chunk: one object and nothing but whitespace after it, filled into `chunk` (a
+/// default value).
 ///
 /// Values are filled in place (a chunk is about a kilobyte, most of it the inline first
 /// choice): moving them through return values would cost more than the parsing.
-pub(super) fn chunk<'a>(cursor: &mut Cursor<'a>) -> Option<ChatCompletionChunk<'a>> {
-    let mut chunk = ChatCompletionChunk::default();
-    cursor.object(|c, key| {
+pub(super) fn chunk<'a>(
+    cursor: &mut Cursor<'a>,
+    chunk: &mut ChatCompletionChunk<'a>,
+) -> Option<()> {
+    cursor.fields(&ChunkField::TABLE, |c, key| {
         match key {
-            "id" => chunk.id = string(c)?,
-            "object" => chunk.object = string(c)?.map(ObjectKind::from_json_str),
-            "created" => chunk.created = integer(c)?,
-            "model" => chunk.model = string(c)?,
-            "system_fingerprint" => chunk.system_fingerprint = string(c)?,
-            "service_tier" => chunk.service_tier = string(c)?.map(ServiceTier::from_json_str),
-            "choices" => list(c, &mut chunk.choices, choice)?,
-            "usage" => object(c, &mut chunk.usage, usage)?,
+            Key::Field(ChunkField::Id) => chunk.id = string(c)?,
+            Key::Field(ChunkField::Object) => {
+                chunk.object = string(c)?.map(ObjectKind::from_json_str);
+            }
+            Key::Field(ChunkField::Created) => chunk.created = integer(c)?,
+            Key::Field(ChunkField::Model) => chunk.model = string(c)?,
+            Key::Field(ChunkField::SystemFingerprint) => chunk.system_fingerprint = string(c)?,
+            Key::Field(ChunkField::ServiceTier) => {
+                chunk.service_tier = string(c)?.map(ServiceTier::from_json_str);
+            }
+            Key::Field(ChunkField::Choices) => list(c, &mut chunk.choices, choice)?,
+            Key::Field(ChunkField::Usage) => object(c, &mut chunk.usage, |c, u| usage(c, u))?,
             // An error is rare and has its own shapes: left to serde unless `null`.
-            "error" => {
+            Key::Field(ChunkField::Error) => {
                 if !c.null()? {
                     return None;
                 }
                 chunk.error = Maybe::Null;
             }
-            _ => extra(c, &mut chunk.extra, key)?,
+            Key::Other(key) => extra(c, &mut chunk.extra, key)?,
         }
         Some(())
     })?;
-    if !cursor.at_end() {
-        return None;
-    }
-    Some(chunk)
+    cursor.at_end().then_some(())
 }
 
 fn choice<'a>(cursor: &mut Cursor<'a>, choice: &mut ChunkChoice<'a>) -> Option<()> {
-    cursor.object(|c, key| {
+    cursor.fields(&ChoiceField::TABLE, |c, key| {
         match key {
-            "index" => choice.index = small_integer(c)?,
-            "delta" => object(c, &mut choice.delta, delta)?,
-            "finish_reason" => {
+            Key::Field(ChoiceField::Index) => choice.index = small_integer(c)?,
+            Key::Field(ChoiceField::Delta) => object(c, &mut choice.delta, delta)?,
+            Key::Field(ChoiceField::FinishReason) => {
                 choice.finish_reason = string(c)?.map(FinishReason::from_json_str);
             }
-            "logprobs" => choice.logprobs = raw(c)?,
-            _ => extra(c, &mut choice.extra, key)?,
+            Key::Field(ChoiceField::Logprobs) => choice.logprobs = raw(c)?,
+            Key::Other(key) => extra(c, &mut choice.extra, key)?,
         }
         Some(())
     })
 }
 
 fn delta<'a>(cursor: &mut Cursor<'a>, delta: &mut Delta<'a>) -> Option<()> {
-    cursor.object(|c, key| {
+    cursor.fields(&DeltaField::TABLE, |c, key| {
         match key {
-            "role" => delta.role = string(c)?.map(Role::from_json_str),
+            Key::Field(DeltaField::Role) => delta.role = string(c)?.map(Role::from_json_str),
             // A string (the usual case); an array of parts is left to serde.
-            "content" => delta.content = string(c)?.map(MessageContent::Text),
-            "reasoning_content" => delta.reasoning_content = string(c)?,
-            "reasoning" => delta.reasoning = string(c)?,
-            "refusal" => delta.refusal = string(c)?,
-            "tool_calls" => list(c, &mut delta.tool_calls, tool_call)?,
-            "function_call" => object(c, &mut delta.function_call, function)?,
-            _ => extra(c, &mut delta.extra, key)?,
+            Key::Field(DeltaField::Content) => {
+                delta.content = string(c)?.map(MessageContent::Text);
+            }
+            Key::Field(DeltaField::ReasoningContent) => delta.reasoning_content = string(c)?,
+            Key::Field(DeltaField::Reasoning) => delta.reasoning = string(c)?,
+            Key::Field(DeltaField::Refusal) => delta.refusal = string(c)?,
+            Key::Field(DeltaField::ToolCalls) => list(c, &mut delta.tool_calls, tool_call)?,
+            Key::Field(DeltaField::FunctionCall) => {
+                object(c, &mut delta.function_call, |c, f| function(c, f))?;
+            }
+            Key::Other(key) => extra(c, &mut delta.extra, key)?,
         }
         Some(())
     })
 }
 
 fn tool_call<'a>(cursor: &mut Cursor<'a>, call: &mut ToolCallDelta<'a>) -> Option<()> {
-    cursor.object(|c, key| {
+    cursor.fields(&ToolCallField::TABLE, |c, key| {
         match key {
-            "index" => call.index = small_integer(c)?,
-            "id" => call.id = string(c)?,
-            "type" => call.kind = string(c)?.map(ToolType::from_json_str),
-            "function" => object(c, &mut call.function, function)?,
-            _ => extra(c, &mut call.extra, key)?,
+            Key::Field(ToolCallField::Index) => call.index = small_integer(c)?,
+            Key::Field(ToolCallField::Id) => call.id = string(c)?,
+            Key::Field(ToolCallField::Type) => call.kind = string(c)?.map(ToolType::from_json_str),
+            Key::Field(ToolCallField::Function) => object(c, &mut call.function, function)?,
+            Key::Other(key) => extra(c, &mut call.extra, key)?,
         }
         Some(())
     })
 }
 
 fn function<'a>(cursor: &mut Cursor<'a>, function: &mut FunctionCallDelta<'a>) -> Option<()> {
-    cursor.object(|c, key| {
+    cursor.fields(&FunctionField::TABLE, |c, key| {
         match key {
-            "name" => function.name = string(c)?,
-            "arguments" => function.arguments = string(c)?,
-            _ => extra(c, &mut function.extra, key)?,
+            Key::Field(FunctionField::Name) => function.name = string(c)?,
+            Key::Field(FunctionField::Arguments) => function.arguments = string(c)?,
+            Key::Other(key) => extra(c, &mut function.extra, key)?,
         }
         Some(())
     })
 }
 
 fn usage<'a>(cursor: &mut Cursor<'a>, usage: &mut Usage<'a>) -> Option<()> {
-    cursor.object(|c, key| {
+    cursor.fields(&UsageField::TABLE, |c, key| {
         match key {
-            "prompt_tokens" => usage.prompt_tokens = integer(c)?,
-            "completion_tokens" => usage.completion_tokens = integer(c)?,
-            "total_tokens" => usage.total_tokens = integer(c)?,
-            "prompt_tokens_details" => object(c, &mut usage.prompt_tokens_details, |c, d| {
-                c.object(|c, key| {
-                    match key {
-                        "cached_tokens" => d.cached_tokens = integer(c)?,
-                        _ => extra(c, &mut d.extra, key)?,
-                    }
-                    Some(())
-                })
-            })?,
-            "completion_tokens_details" => {
-                object(c, &mut usage.completion_tokens_details, |c, d| {
-                    c.object(|c, key| {
+            Key::Field(UsageField::PromptTokens) => usage.prompt_tokens = integer(c)?,
+            Key::Field(UsageField::CompletionTokens) => usage.completion_tokens = integer(c)?,
+            Key::Field(UsageField::TotalTokens) => usage.total_tokens = integer(c)?,
+            Key::Field(UsageField::PromptTokensDetails) => {
+                object(c, &mut usage.prompt_tokens_details, |c, d| {
+                    c.fields(&PromptDetailsField::TABLE, |c, key| {
                         match key {
-                            "reasoning_tokens" => d.reasoning_tokens = integer(c)?,
-                            _ => extra(c, &mut d.extra, key)?,
+                            Key::Field(PromptDetailsField::CachedTokens) => {
+                                d.cached_tokens = integer(c)?;
+                            }
+                            Key::Other(key) => extra(c, &mut d.extra, key)?,
                         }
                         Some(())
                     })
                 })?;
             }
-            _ => extra(c, &mut usage.extra, key)?,
+            Key::Field(UsageField::CompletionTokensDetails) => {
+                object(c, &mut usage.completion_tokens_details, |c, d| {
+                    c.fields(&CompletionDetailsField::TABLE, |c, key| {
+                        match key {
+                            Key::Field(CompletionDetailsField::ReasoningTokens) => {
+                                d.reasoning_tokens = integer(c)?;
+                            }
+                            Key::Other(key) => extra(c, &mut d.extra, key)?,
+                        }
+                        Some(())
+                    })
+                })?;
+            }
+            Key::Other(key) => extra(c, &mut usage.extra, key)?,
         }
         Some(())
     })

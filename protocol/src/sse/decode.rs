@@ -72,20 +72,42 @@ impl<'d> Decode<'d> {
     ///
     /// As for [`Decoder::next_event`]; every error is recoverable.
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        Ok(self
+            .next_item_at(false, |_| false)?
+            .and_then(|(_, item)| match item {
+                Item::Event(event) => Some(event),
+                Item::Comment(_) => None,
+            }))
+    }
+
+    /// The next item (comments too when `want_comments`), passing over the items for which
+    /// `skip` returns `true`, with the stream offset of its first line (for a comment, where
+    /// the decoder began reading): [`Decoder::next_item_at`] for input read in place.
+    pub(crate) fn next_item_at(
+        &mut self,
+        want_comments: bool,
+        mut skip: impl FnMut(&Item<'_>) -> bool,
+    ) -> Result<Option<(u64, Item<'_>)>, Error> {
         if !self.in_place {
-            // Lines in the decoder's buffer come first. An event found there is handed out
+            // Lines in the decoder's buffer come first. An item found there is handed out
             // from the decoder's scratch text, so that no borrow of the buffer outlives this
             // block (it is rare: only the line completed by this input is usually there).
             loop {
-                // An event's data borrowed from the buffer is remembered as a range, so that
-                // no borrow of the buffer outlives this block (the borrow checker cannot see
-                // that the other branch goes on without it); it is sliced again below.
+                let start = self.decoder.total_consumed();
+                // Text borrowed from the buffer is remembered as a range, so that no borrow
+                // of the buffer outlives this block (the borrow checker cannot see that the
+                // other branch goes on without it); it is sliced again below.
                 let found = {
                     let (buf, st) = self.decoder.parts();
-                    match st.advance(buf, false)? {
+                    match st.advance(buf, want_comments)? {
                         Out::NeedMore => None,
-                        // Not asked for (comments are skipped): read on.
-                        Out::Comment(_) => continue,
+                        Out::Comment(text) => {
+                            if let Text::Borrowed(text) = text {
+                                st.comment.clear();
+                                st.comment.push_str(text);
+                            }
+                            Some((None, None, start))
+                        }
                         Out::Event { data, typed, retry } => {
                             let range = match data {
                                 Text::Borrowed(text) => {
@@ -98,21 +120,24 @@ impl<'d> Decode<'d> {
                                 }
                                 Text::Scratch => None,
                             };
-                            Some((range, typed, retry))
+                            Some((range, Some((typed, retry)), st.dispatched_start))
                         }
                     }
                 };
-                let Some((range, typed, retry)) = found else {
+                let Some((range, event, offset)) = found else {
                     break;
                 };
-                let (buf, st) = self.decoder.parts();
-                // The range held text a moment ago, so it is text again.
-                let data = match range.and_then(|range| buf.get(range)).map(utf8) {
-                    Some(Ok(text)) => Text::Borrowed(text),
-                    _ => Text::Scratch,
+                let skipped = {
+                    let (buf, st) = self.decoder.parts();
+                    let out = from_buffer(buf, range.clone(), event);
+                    st.item(out).is_some_and(|item| skip(&item))
                 };
-                let out = Out::Event { data, typed, retry };
-                return Ok(event(st.item(out)));
+                if skipped {
+                    continue;
+                }
+                let (buf, st) = self.decoder.parts();
+                let out = from_buffer(buf, range, event);
+                return Ok(st.item(out).map(|item| (offset, item)));
             }
             // The buffer is read: go on in the input, if any is left.
             if self.start == self.input.len() || self.decoder.buffered_len() > 0 {
@@ -122,9 +147,41 @@ impl<'d> Decode<'d> {
             self.in_place = true;
         }
         let input: &'d [u8] = self.input;
-        let (_, st) = self.decoder.parts();
-        let out = st.advance(&input[self.start..], false)?;
-        Ok(event(st.item(out)))
+        let rest = &input[self.start..];
+        loop {
+            let start = self.decoder.total_consumed();
+            let (_, st) = self.decoder.parts();
+            let out = st.advance(rest, want_comments)?;
+            let offset = match out {
+                Out::Event { .. } => st.dispatched_start,
+                Out::Comment(_) | Out::NeedMore => start,
+            };
+            if st.item(out).is_some_and(|item| skip(&item)) {
+                continue;
+            }
+            let (_, st) = self.decoder.parts();
+            return Ok(st.item(out).map(|item| (offset, item)));
+        }
+    }
+}
+
+/// An item's text found in the decoder's buffer, sliced again: a comment (always in the
+/// scratch text), or an event's data at `range` of `buf` (else in the scratch text).
+fn from_buffer(
+    buf: &[u8],
+    range: Option<Range<usize>>,
+    event: Option<(bool, Option<u64>)>,
+) -> Out<'_> {
+    match event {
+        None => Out::Comment(Text::Scratch),
+        Some((typed, retry)) => {
+            // The range held text a moment ago, so it is text again.
+            let data = match range.and_then(|range| buf.get(range)).map(utf8) {
+                Some(Ok(text)) => Text::Borrowed(text),
+                _ => Text::Scratch,
+            };
+            Out::Event { data, typed, retry }
+        }
     }
 }
 
@@ -141,13 +198,6 @@ fn line_end(input: &[u8], end: usize) -> usize {
         end + 2
     } else {
         end + 1
-    }
-}
-
-fn event(item: Option<Item<'_>>) -> Option<Event<'_>> {
-    match item {
-        Some(Item::Event(event)) => Some(event),
-        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::de::IgnoredAny;
 
 use crate::accumulate::Accumulator;
+use crate::fastpath;
 use crate::sse::{self, Event, Item};
 use crate::types::parse_error::parse_str;
 use crate::types::{
@@ -130,18 +131,47 @@ impl ChunkDecoder {
             return Ok(Some(StreamItem::Error(envelope)));
         }
         let events = &mut self.state.events;
-        let found = self.sse.next_item_at(|item| match item {
-            Item::Event(event) if is_blank(event.data()) => {
-                *events += 1;
-                true
-            }
-            _ => false,
-        });
-        match found {
-            Ok(Some((_, Item::Comment(text)))) => Ok(Some(StreamItem::Comment(text))),
-            Ok(Some((offset, Item::Event(event)))) => self.state.read(event, offset).map(Some),
-            Ok(None) => Ok(None),
-            Err(err) => Err(StreamError::sse(err, self.state.events)),
+        let found = self.sse.next_item_at(|item| skip_blank(item, events));
+        self.state.next(found)
+    }
+
+    /// Reads the items of `input` in place, without copying it into the decoder first:
+    /// [`next_item`](Self::next_item) for input you own while you read it (the SSE
+    /// decoder's [`decode`](sse::Decoder::decode) below).
+    ///
+    /// Call [`ChunkDecode::next_item`] until `Ok(None)` (or [`ChunkDecode::drain_into`]),
+    /// then give the decoder the next piece. Whatever is left unread when the
+    /// [`ChunkDecode`] is dropped (a partial last line) is kept, as [`feed`](Self::feed)
+    /// would have kept it; `feed` and `decode` may be mixed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chatwire::stream::{ChunkDecoder, StreamItem};
+    ///
+    /// let pieces: [&[u8]; 3] = [
+    ///     b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel",
+    ///     b"lo\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}]}\n\n",
+    ///     b"data: [DONE]\n\n",
+    /// ];
+    /// let mut decoder = ChunkDecoder::new();
+    /// let mut text = String::new();
+    /// for piece in pieces {
+    ///     let mut items = decoder.decode(piece);
+    ///     while let Some(item) = items.next_item()? {
+    ///         if let StreamItem::Chunk(chunk) = item {
+    ///             text.push_str(&chunk.choices()[0].text().unwrap().to_cow());
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(text, "Hello!");
+    /// assert!(decoder.finish().is_clean());
+    /// # Ok::<(), chatwire::stream::StreamError>(())
+    /// ```
+    pub fn decode<'d>(&'d mut self, input: &'d [u8]) -> ChunkDecode<'d> {
+        ChunkDecode {
+            sse: self.sse.decode(input),
+            state: &mut self.state,
         }
     }
 
@@ -206,9 +236,85 @@ impl ChunkDecoder {
     }
 }
 
+/// The items of one piece of input, read in place: see [`ChunkDecoder::decode`].
+#[derive(Debug)]
+#[must_use = "items are read by calling `next_item` until `Ok(None)`"]
+pub struct ChunkDecode<'d> {
+    sse: sse::Decode<'d>,
+    state: &'d mut State,
+}
+
+impl ChunkDecode<'_> {
+    /// The next item: [`ChunkDecoder::next_item`], for input read in place.
+    ///
+    /// # Termination
+    ///
+    /// Returns `Ok(None)` when the input holds no further complete event or comment: drop
+    /// the `ChunkDecode` and give the decoder the next piece.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChunkDecoder::next_item`]; each error drops one event.
+    pub fn next_item(&mut self) -> Result<Option<StreamItem<'_>>, StreamError> {
+        if let Some(envelope) = self.state.pending.take() {
+            return Ok(Some(StreamItem::Error(envelope)));
+        }
+        let events = &mut self.state.events;
+        let found = self.sse.next_item_at(true, |item| skip_blank(item, events));
+        self.state.next(found)
+    }
+
+    /// Applies every item of the input to `acc`: [`ChunkDecoder::drain_into`], for input
+    /// read in place.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChunkDecoder::drain_into`].
+    pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
+        loop {
+            let applied = match self.next_item()? {
+                None => return Ok(()),
+                Some(StreamItem::Chunk(chunk)) => acc.push(&chunk),
+                Some(StreamItem::Error(envelope)) => acc.push_error(&envelope),
+                Some(_) => Ok(()),
+            };
+            let (event, offset) = self.state.last;
+            applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
+        }
+    }
+}
+
+/// Passes over (and counts) an event whose data is blank.
+fn skip_blank(item: &Item<'_>, events: &mut u64) -> bool {
+    match item {
+        Item::Event(event) if is_blank(event.data()) => {
+            *events += 1;
+            true
+        }
+        _ => false,
+    }
+}
+
 impl State {
+    /// The item for what the SSE layer found.
+    fn next<'a>(
+        &mut self,
+        found: Result<Option<(u64, Item<'a>)>, sse::Error>,
+    ) -> Result<Option<StreamItem<'a>>, StreamError> {
+        match found {
+            Ok(Some((_, Item::Comment(text)))) => Ok(Some(StreamItem::Comment(text))),
+            Ok(Some((offset, Item::Event(event)))) => self.read(event, offset),
+            Ok(None) => Ok(None),
+            Err(err) => Err(StreamError::sse(err, self.events)),
+        }
+    }
+
     /// Reads one (non-blank) event.
-    fn read<'a>(&mut self, event: Event<'a>, offset: u64) -> Result<StreamItem<'a>, StreamError> {
+    fn read<'a>(
+        &mut self,
+        event: Event<'a>,
+        offset: u64,
+    ) -> Result<Option<StreamItem<'a>>, StreamError> {
         let index = self.events;
         self.events += 1;
         self.last = (index, offset);
@@ -218,14 +324,39 @@ impl State {
         }
         if is_done(data) {
             self.done = true;
-            return Ok(StreamItem::Done);
+            return Ok(Some(StreamItem::Done));
         }
         match event.event_type() {
-            "error" => return Ok(StreamItem::Error(error_event(data))),
+            "error" => return Ok(Some(StreamItem::Error(error_event(data)))),
             sse::DEFAULT_EVENT_TYPE => {}
-            _ => return Ok(StreamItem::Other(event)),
+            _ => return Ok(Some(StreamItem::Other(event))),
         }
-        match ChatCompletionChunk::from_json(data) {
+        // The usual case, built where the caller receives it (a chunk is large: moving it
+        // through the layers below would cost more than parsing it). The fast path accepts
+        // only a `null` error, so such a chunk is never an error.
+        let mut out = Ok(Some(StreamItem::Chunk(ChatCompletionChunk::default())));
+        if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
+            if fastpath::fill_chunk(data, chunk).is_some() {
+                if is_chunk(chunk) {
+                    return out;
+                }
+                return Ok(Some(StreamItem::Other(event)));
+            }
+        }
+        self.read_slow(event, index, offset).map(Some)
+    }
+
+    /// [`read`](Self::read) for a chunk the fast path leaves to serde, and for what is not a
+    /// chunk.
+    fn read_slow<'a>(
+        &mut self,
+        event: Event<'a>,
+        index: u64,
+        offset: u64,
+    ) -> Result<StreamItem<'a>, StreamError> {
+        let data = event.data();
+        // The fast path has declined: the serde path decides.
+        match parse_str::<ChatCompletionChunk<'_>>(data, "ChatCompletionChunk") {
             Ok(chunk) if chunk.is_error_only() => Ok(StreamItem::Error(bare_error(data, chunk))),
             Ok(chunk) if is_chunk(&chunk) => {
                 if let Some(error) = chunk.error.value() {
@@ -276,7 +407,11 @@ fn is_chunk(chunk: &ChatCompletionChunk<'_>) -> bool {
 /// The envelope of a `{"error":{…}}` event without choices.
 fn bare_error<'a>(data: &'a str, chunk: ChatCompletionChunk<'a>) -> ErrorEnvelope<'a> {
     ErrorEnvelope::from_json(data).unwrap_or_else(|_| ErrorEnvelope {
-        error: chunk.error.into_value().unwrap_or_default(),
+        error: chunk
+            .error
+            .into_value()
+            .map(|error| *error)
+            .unwrap_or_default(),
         id: chunk.id,
         ..ErrorEnvelope::default()
     })

@@ -1,5 +1,7 @@
 //! [`ChatCompletionChunk`]: one server-sent event of a streamed answer.
 
+use alloc::boxed::Box;
+
 use crate::types::macros::{json_entry_points, wire_object};
 use crate::types::{
     ApiError, FinishReason, JsonStr, List, Maybe, MessageContent, ObjectKind, RawJson, Role,
@@ -55,16 +57,19 @@ wire_object! {
         /// The choices this chunk adds to (usually one; none on a usage-only chunk).
         choices: Maybe<List<ChunkChoice<'a>>>,
         /// Token consumption (on the last chunk with `stream_options.include_usage`).
-        usage: Maybe<Usage<'a>>,
+        ///
+        /// Boxed, like [`error`](Self::error): present on one chunk of a stream at most, it
+        /// would otherwise make every chunk larger (and slower to build and move).
+        usage: Maybe<Box<Usage<'a>>>,
         /// An error reported in the middle of a stream (OpenRouter).
-        error: Maybe<ApiError<'a>>,
+        error: Maybe<Box<ApiError<'a>>>,
     }
 }
 
 json_entry_points!(
     ChatCompletionChunk,
     "a chat completion chunk",
-    fast = crate::fastpath::try_parse_chunk
+    fill = crate::fastpath::fill_chunk
 );
 
 /// A shorter name for [`ChatCompletionChunk`].
@@ -113,8 +118,8 @@ wire_object! {
         refusal: Maybe<JsonStr<'a>>,
         /// New or continued tool calls.
         tool_calls: Maybe<List<ToolCallDelta<'a>>>,
-        /// A new or continued function call (legacy).
-        function_call: Maybe<FunctionCallDelta<'a>>,
+        /// A new or continued function call (legacy; boxed because rare).
+        function_call: Maybe<Box<FunctionCallDelta<'a>>>,
     }
 }
 
@@ -170,7 +175,7 @@ impl<'a> ChatCompletionChunk<'a> {
     /// Sets the usage.
     #[must_use]
     pub fn with_usage(mut self, usage: Usage<'a>) -> Self {
-        self.usage = Maybe::Value(usage);
+        self.usage = Maybe::Value(Box::new(usage));
         self
     }
 

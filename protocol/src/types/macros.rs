@@ -381,10 +381,12 @@ macro_rules! open_enum {
 /// `from_slice`, `to_json` and `write_json`.
 macro_rules! json_entry_points {
     ($name:ident, $what:literal) => {
-        $crate::types::macros::json_entry_points!($name, $what, fast = |_| None);
+        $crate::types::macros::json_entry_points!($name, $what, fill = |_, _| None);
     };
-    // `fast` (`fn(&str) -> Option<Self>`) is tried first; `None` falls back to serde.
-    ($name:ident, $what:literal, fast = $fast:expr) => {
+    // `fill` (`fn(&str, &mut Self) -> Option<()>`) is tried first, filling a default value
+    // in place (the value is built in the caller's result, never moved); `None` falls back to
+    // serde.
+    ($name:ident, $what:literal, fill = $fill:expr) => {
         impl<'a> $name<'a> {
             #[doc = concat!("Parses ", $what, " from JSON text, borrowing from it.")]
             ///
@@ -395,13 +397,14 @@ macro_rules! json_entry_points {
             pub fn from_json(
                 text: &'a str,
             ) -> ::core::result::Result<Self, $crate::types::ParseError> {
-                let fast: fn(&'a str) -> ::core::option::Option<Self> = $fast;
-                match fast(text) {
-                    ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
-                    ::core::option::Option::None => {
-                        $crate::types::parse_error::parse_str(text, stringify!($name))
+                let fill: fn(&'a str, &mut Self) -> ::core::option::Option<()> = $fill;
+                let mut out = ::core::result::Result::Ok(Self::default());
+                if let ::core::result::Result::Ok(value) = &mut out {
+                    if fill(text, value).is_none() {
+                        out = $crate::types::parse_error::parse_str(text, stringify!($name));
                     }
                 }
+                out
             }
 
             #[doc = concat!("Parses ", $what, " from JSON bytes, borrowing from them.")]
@@ -413,13 +416,17 @@ macro_rules! json_entry_points {
             pub fn from_slice(
                 bytes: &'a [u8],
             ) -> ::core::result::Result<Self, $crate::types::ParseError> {
-                let fast: fn(&'a str) -> ::core::option::Option<Self> = $fast;
-                match ::simdutf8::basic::from_utf8(bytes).ok().and_then(fast) {
-                    ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
-                    ::core::option::Option::None => {
-                        $crate::types::parse_error::parse_slice(bytes, stringify!($name))
+                let fill: fn(&'a str, &mut Self) -> ::core::option::Option<()> = $fill;
+                let mut out = ::core::result::Result::Ok(Self::default());
+                if let ::core::result::Result::Ok(value) = &mut out {
+                    let filled = ::simdutf8::basic::from_utf8(bytes)
+                        .ok()
+                        .and_then(|text| fill(text, value));
+                    if filled.is_none() {
+                        out = $crate::types::parse_error::parse_slice(bytes, stringify!($name));
                     }
                 }
+                out
             }
 
             /// Serializes to compact JSON text.

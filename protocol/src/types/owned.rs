@@ -1,5 +1,6 @@
 //! [`IntoOwned`]: the conversion of a borrowing value into one that owns its data.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::types::{Extra, JsonStr, List, Maybe, RawJson};
@@ -77,6 +78,14 @@ impl<T: IntoOwned> IntoOwned for Maybe<T> {
 
     fn into_owned(self) -> Self::Owned {
         self.map(T::into_owned)
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+
+    fn into_owned(self) -> Self::Owned {
+        Box::new((*self).into_owned())
     }
 }
 
