@@ -97,6 +97,10 @@
 //! - **`tokio-util`** (implies `std`): the `adapters` `SseCodec` (owned events) and
 //!   `ChunkCodec` (owned typed items), `tokio_util::codec::Decoder`s for `FramedRead` over
 //!   any `AsyncRead`.
+//! - **`sonic-rs`**, **`simd-json`** (each implies `std`): `backend::sonic` and
+//!   `backend::simd`, the general (serde) path's parsing through those libraries instead of
+//!   serde_json, for any chatwire type. Measured, not faster here (BENCHMARKS.md, "JSON back
+//!   ends"); the `backend` module lists how their values differ.
 //!
 //! chatwire's public API names no type of its dependencies but `bytes` (the encoder writes
 //! into any `bytes::BufMut`, the codecs read a `BytesMut`), `serde`'s traits, and the traits
