@@ -55,7 +55,7 @@ wire_object! {
         /// The tier that serves the request.
         service_tier: Maybe<ServiceTier<'a>>,
         /// The choices this chunk adds to (usually one; none on a usage-only chunk).
-        choices: Maybe<List<ChunkChoice<'a>>>,
+        choices: Maybe<List<ChunkChoice<'a>>> => nested_list,
         /// Token consumption (on the last chunk with `stream_options.include_usage`).
         ///
         /// Boxed, like [`error`](Self::error): present on one chunk of a stream at most, it
@@ -81,7 +81,7 @@ wire_object! {
         /// Which choice (for `n > 1`).
         index: Maybe<u32> => lenient,
         /// The new content.
-        delta: Maybe<Delta<'a>>,
+        delta: Maybe<Delta<'a>> => nested,
         /// Why generation stopped (`null` until the last chunk of the choice).
         finish_reason: Maybe<FinishReason<'a>>,
         /// Log probabilities of the new tokens, kept raw.
@@ -117,7 +117,7 @@ wire_object! {
         /// New refusal text (OpenAI).
         refusal: Maybe<JsonStr<'a>>,
         /// New or continued tool calls.
-        tool_calls: Maybe<List<ToolCallDelta<'a>>>,
+        tool_calls: Maybe<List<ToolCallDelta<'a>>> => nested_list,
         /// A new or continued function call (legacy; boxed because rare).
         function_call: Maybe<Box<FunctionCallDelta<'a>>>,
     }
@@ -138,7 +138,7 @@ wire_object! {
         /// `"function"`.
         kind ("type"): Maybe<ToolType<'a>>,
         /// The function's name and a piece of its arguments.
-        function: Maybe<FunctionCallDelta<'a>>,
+        function: Maybe<FunctionCallDelta<'a>> => nested,
     }
 }
 
