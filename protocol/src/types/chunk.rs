@@ -57,11 +57,11 @@ wire_object! {
         /// The choices this chunk adds to (usually one; none on a usage-only chunk).
         choices: Maybe<List<ChunkChoice<'a>>> => nested_list,
         /// Token consumption (on the last chunk with `stream_options.include_usage`).
-        ///
-        /// Boxed, like [`error`](Self::error): present on one chunk of a stream at most, it
-        /// would otherwise make every chunk larger (and slower to build and move).
-        usage: Maybe<Box<Usage<'a>>>,
+        usage: Maybe<Usage<'a>>,
         /// An error reported in the middle of a stream (OpenRouter).
+        ///
+        /// Boxed: rare (and reported with an allocation anyway), it would otherwise make
+        /// every chunk larger, and slower to build and move.
         error: Maybe<Box<ApiError<'a>>>,
     }
 }
@@ -118,8 +118,8 @@ wire_object! {
         refusal: Maybe<JsonStr<'a>>,
         /// New or continued tool calls.
         tool_calls: Maybe<List<ToolCallDelta<'a>>> => nested_list,
-        /// A new or continued function call (legacy; boxed because rare).
-        function_call: Maybe<Box<FunctionCallDelta<'a>>>,
+        /// A new or continued function call (legacy).
+        function_call: Maybe<FunctionCallDelta<'a>> => nested,
     }
 }
 
@@ -175,7 +175,7 @@ impl<'a> ChatCompletionChunk<'a> {
     /// Sets the usage.
     #[must_use]
     pub fn with_usage(mut self, usage: Usage<'a>) -> Self {
-        self.usage = Maybe::Value(Box::new(usage));
+        self.usage = Maybe::Value(usage);
         self
     }
 
