@@ -96,6 +96,9 @@ fn measure(name: &'static str, corpus: &Corpus, feed: &Feed, rows: &mut Vec<Row>
     let (n, typed) = count(|| common::chatwire_stream_typed(&responses));
     assert_eq!(typed, want);
     row("chatwire typed (ChunkDecoder, fast path)", n);
+    let (n, typed) = count(|| common::chatwire_decode_typed(&responses));
+    assert_eq!(typed, want);
+    row("chatwire typed (ChunkDecoder::decode, in place)", n);
     let (n, typed) = count(|| common::chatwire_serde_typed(&responses));
     assert_eq!(typed, want);
     row("chatwire typed (serde path)", n);
@@ -106,9 +109,12 @@ fn measure(name: &'static str, corpus: &Corpus, feed: &Feed, rows: &mut Vec<Row>
     assert_eq!(typed, want);
     row("serde_json::Value", n);
     let (accumulated_want, accumulated_content_only) = common::accumulate_facts(corpus);
-    let (n, accumulated) = count(|| common::chatwire_accumulate(&responses));
+    let (n, accumulated) = count(|| common::chatwire_accumulate(&responses, false));
     assert_eq!(accumulated, accumulated_want);
     row("chatwire Accumulator (whole stream)", n);
+    let (n, accumulated) = count(|| common::chatwire_accumulate(&responses, true));
+    assert_eq!(accumulated, accumulated_want);
+    row("chatwire Accumulator (whole stream, decode)", n);
     let (n, accumulated) = count(|| common::async_openai_accumulate(&responses));
     assert_eq!(accumulated, accumulated_content_only);
     row("async-openai + String (whole stream)", n);

@@ -1,7 +1,8 @@
 //! Typed decoding: bytes to chunks, and chunks to whole completions.
 //!
 //! - `typed/*`: chatwire's `stream::ChunkDecoder` (its SSE decoder, then the chunk fast path
-//!   behind `ChatCompletionChunk::from_json`), chatwire's SSE decoder with the general serde
+//!   behind `ChatCompletionChunk::from_json`) fed each piece (`chatwire`) or reading it in
+//!   place (`chatwire-decode`), chatwire's SSE decoder with the general serde
 //!   path, async-openai's path (eventsource-stream, then serde_json into
 //!   `CreateChatCompletionStreamResponse`), and a `serde_json::Value` per event. Each
 //!   response is one stream fed in random 1..=4096-byte pieces; every delta's text is read
@@ -11,7 +12,8 @@
 //!   (fast path), the general serde path through serde_json, sonic-rs and simd-json
 //!   (`chatwire::backend`; simd-json's rows include copying each event's data into a reused
 //!   buffer, as it unescapes in place), and async-openai's type.
-//! - `accumulate/*`: chatwire's `ChunkDecoder::drain_into` an `Accumulator`, against
+//! - `accumulate/*`: chatwire's `ChunkDecoder::drain_into` an `Accumulator` (pieces fed, or
+//!   read in place: `chatwire-decode`), against
 //!   async-openai's path plus the `String` accumulation its users write; the completions'
 //!   text and argument lengths are asserted.
 
@@ -24,7 +26,8 @@ use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throug
 
 use common::{
     accumulate_facts, async_openai_accumulate, async_openai_responses, chatwire_accumulate,
-    chatwire_serde_typed, chatwire_stream_typed, response_frags, typed_facts, value_responses,
+    chatwire_decode_typed, chatwire_serde_typed, chatwire_stream_typed, response_frags,
+    typed_facts, value_responses,
 };
 
 fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
@@ -35,6 +38,9 @@ fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
     group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
     group.bench_function("chatwire", |b| {
         b.iter(|| assert_eq!(chatwire_stream_typed(black_box(&responses)), want))
+    });
+    group.bench_function("chatwire-decode", |b| {
+        b.iter(|| assert_eq!(chatwire_decode_typed(black_box(&responses)), want))
     });
     group.bench_function("chatwire-serde", |b| {
         b.iter(|| assert_eq!(chatwire_serde_typed(black_box(&responses)), want))
@@ -60,7 +66,10 @@ fn accumulate_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
     group.bench_function("chatwire", |b| {
-        b.iter(|| assert_eq!(chatwire_accumulate(black_box(&responses)), want))
+        b.iter(|| assert_eq!(chatwire_accumulate(black_box(&responses), false), want))
+    });
+    group.bench_function("chatwire-decode", |b| {
+        b.iter(|| assert_eq!(chatwire_accumulate(black_box(&responses), true), want))
     });
     group.bench_function("async-openai+String", |b| {
         b.iter(|| {

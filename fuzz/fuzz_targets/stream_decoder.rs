@@ -1,9 +1,10 @@
 //! The typed stream decoder (`ChunkDecoder`) on arbitrary bytes, fed whole and split at
-//! arbitrary points.
+//! arbitrary points, fed and read in place (`ChunkDecoder::decode`).
 //!
 //! Input: a fixed-size [`Plan`] (SSE limits, UTF-8 mode, cut points), then the stream bytes.
-//! Asserts: never panics; identical items and errors whole and split; every call that returns
-//! something consumed input or a pending item (so draining terminates); errors are of the
+//! Asserts: never panics; identical items and errors whole, split, and split read in place;
+//! every call that returns something consumed input or a pending item (so draining
+//! terminates); errors are of the
 //! documented kinds, point into the input and carry at most `ERROR_DATA_LIMIT` bytes of data;
 //! at most one `Done`, after which only `AfterDone` (or SSE) errors and comments come; each
 //! chunk item is what `ChatCompletionChunk::from_json` reads from its event's data and
@@ -61,6 +62,9 @@ fuzz_target!(|data: &[u8]| {
     let (split, split_end) = run(config, &pieces(input, &cut));
     assert_eq!(split, whole, "split at {cut:?}");
     assert_eq!(split_end, end);
+    let (in_place, in_place_end) = run_in_place(config, &pieces(input, &cut));
+    assert_eq!(in_place, whole, "read in place, split at {cut:?}");
+    assert_eq!(in_place_end, end);
 
     check_sequence(&whole, end);
     check_against_sse(config, input, &whole);
@@ -97,6 +101,29 @@ fn run(config: Config, pieces: &[&[u8]]) -> (Vec<Seen>, StreamEnd) {
     assert_eq!(end.saw_done(), saw_done);
     assert_eq!(end.is_clean(), saw_done && end.discarded().is_none());
     (seen, end)
+}
+
+/// [`run`] through `ChunkDecoder::decode`: each piece read in place.
+fn run_in_place(config: Config, pieces: &[&[u8]]) -> (Vec<Seen>, StreamEnd) {
+    let mut decoder = ChunkDecoder::with_config(config);
+    let mut seen = Vec::new();
+    let mut fed = 0u64;
+    for piece in pieces {
+        fed += piece.len() as u64;
+        let mut items = decoder.decode(piece);
+        let mut calls = 0u64;
+        loop {
+            calls += 1;
+            assert!(calls <= 2 * fed + 2, "the decoder does not stop");
+            let item = match items.next_item() {
+                Ok(None) => break,
+                Ok(Some(item)) => owned(item),
+                Err(err) => Seen::Failed(err),
+            };
+            seen.push(item);
+        }
+    }
+    (seen, decoder.finish())
 }
 
 fn owned(item: StreamItem<'_>) -> Seen {

@@ -186,6 +186,7 @@ def main():
                                   '{"arguments":"{}"}}]},"finish_reason":"","index":"0"}],'
                                   '"created":1.5e9,"object":"chat.completion.chunk","x_groq":{"id":"q"}}')]:
         write("chunk_json", name, text)
+        write("chunk_fastpath", name, text)
     write("response_json", "doc_response", json.dumps(RESPONSE, indent=4))
     write("response_json", "tool_response", compact(TOOL_RESPONSE))
     write("response_json", "error_envelope", json.dumps(ERROR_BODY, indent=4))

@@ -651,7 +651,7 @@ fn delta() -> impl Strategy<Value = Delta<'static>> {
                 reasoning,
                 refusal,
                 tool_calls,
-                function_call: function_call.map(Box::new),
+                function_call,
                 extra,
             },
         )
@@ -710,7 +710,7 @@ fn chunk() -> impl Strategy<Value = ChatCompletionChunk<'static>> {
                     system_fingerprint,
                     service_tier,
                     choices,
-                    usage: usage.map(Box::new),
+                    usage,
                     error: error.map(Box::new),
                     extra,
                 }

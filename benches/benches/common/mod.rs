@@ -443,6 +443,29 @@ pub fn chatwire_stream_typed(responses: &[Vec<Bytes>]) -> Typed {
     out
 }
 
+/// chatwire: `ChunkDecoder::decode` (each piece read in place, not copied into the
+/// decoder), one stream per response.
+pub fn chatwire_decode_typed(responses: &[Vec<Bytes>]) -> Typed {
+    let mut decoder = ChunkDecoder::new();
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for response in responses {
+        for piece in response {
+            let mut items = decoder.decode(piece);
+            while let Some(item) = items.next_item().expect("a valid stream") {
+                if let StreamItem::Chunk(chunk) = item {
+                    count_chunk(&chunk, &mut scratch, &mut out);
+                }
+            }
+        }
+        assert!(
+            decoder.finish().is_clean(),
+            "each response ends with [DONE]"
+        );
+    }
+    out
+}
+
 /// chatwire's SSE decoder and the general serde path, per response.
 pub fn chatwire_serde_typed(responses: &[Vec<Bytes>]) -> Typed {
     let mut decoder = Decoder::new();
@@ -501,15 +524,21 @@ pub struct Accumulated {
     pub argument_bytes: usize,
 }
 
-/// chatwire: `ChunkDecoder::drain_into` an `Accumulator`, one completion per response.
-pub fn chatwire_accumulate(responses: &[Vec<Bytes>]) -> Accumulated {
+/// chatwire: `ChunkDecoder::drain_into` an `Accumulator`, one completion per response;
+/// each piece fed (`feed`), or read in place (`decode`) when `in_place`.
+pub fn chatwire_accumulate(responses: &[Vec<Bytes>], in_place: bool) -> Accumulated {
     let mut decoder = ChunkDecoder::new();
     let mut out = Accumulated::default();
     for response in responses {
         let mut acc = Accumulator::new();
         for piece in response {
-            decoder.feed(piece);
-            decoder.drain_into(&mut acc).expect("a valid stream");
+            if in_place {
+                decoder.decode(piece).drain_into(&mut acc)
+            } else {
+                decoder.feed(piece);
+                decoder.drain_into(&mut acc)
+            }
+            .expect("a valid stream");
         }
         assert!(decoder.finish().is_clean());
         let completion = acc.into_completion();

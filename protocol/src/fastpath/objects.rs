@@ -115,7 +115,7 @@ pub(super) fn chunk<'a>(
                 chunk.service_tier = string(c)?.map(ServiceTier::from_json_str);
             }
             Key::Field(ChunkField::Choices) => list(c, &mut chunk.choices, choice)?,
-            Key::Field(ChunkField::Usage) => object(c, &mut chunk.usage, |c, u| usage(c, u))?,
+            Key::Field(ChunkField::Usage) => object(c, &mut chunk.usage, usage)?,
             // An error is rare and has its own shapes: left to serde unless `null`.
             Key::Field(ChunkField::Error) => {
                 if !c.null()? {
@@ -158,7 +158,7 @@ fn delta<'a>(cursor: &mut Cursor<'a>, delta: &mut Delta<'a>) -> Option<()> {
             Key::Field(DeltaField::Refusal) => delta.refusal = string(c)?,
             Key::Field(DeltaField::ToolCalls) => list(c, &mut delta.tool_calls, tool_call)?,
             Key::Field(DeltaField::FunctionCall) => {
-                object(c, &mut delta.function_call, |c, f| function(c, f))?;
+                object(c, &mut delta.function_call, function)?;
             }
             Key::Other(key) => extra(c, &mut delta.extra, key)?,
         }

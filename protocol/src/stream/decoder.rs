@@ -186,12 +186,16 @@ impl ChunkDecoder {
     /// applied; call again to go on after it.
     pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
         loop {
-            let applied = match self.next_item()? {
-                None => return Ok(()),
-                Some(StreamItem::Chunk(chunk)) => acc.push(&chunk),
-                Some(StreamItem::Error(envelope)) => acc.push_error(&envelope),
-                Some(_) => Ok(()),
+            // Matched by reference: a chunk is large, and is read where it was built.
+            let item = self.next_item();
+            let applied = match &item {
+                Ok(None) => return Ok(()),
+                Ok(Some(StreamItem::Chunk(chunk))) => acc.push(chunk),
+                Ok(Some(StreamItem::Error(envelope))) => acc.push_error(envelope),
+                Ok(Some(_)) => Ok(()),
+                Err(_) => return item.map(drop),
             };
+            drop(item);
             let (event, offset) = self.state.last;
             applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
         }
@@ -272,12 +276,16 @@ impl ChunkDecode<'_> {
     /// As [`ChunkDecoder::drain_into`].
     pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
         loop {
-            let applied = match self.next_item()? {
-                None => return Ok(()),
-                Some(StreamItem::Chunk(chunk)) => acc.push(&chunk),
-                Some(StreamItem::Error(envelope)) => acc.push_error(&envelope),
-                Some(_) => Ok(()),
+            // Matched by reference: a chunk is large, and is read where it was built.
+            let item = self.next_item();
+            let applied = match &item {
+                Ok(None) => return Ok(()),
+                Ok(Some(StreamItem::Chunk(chunk))) => acc.push(chunk),
+                Ok(Some(StreamItem::Error(envelope))) => acc.push_error(envelope),
+                Ok(Some(_)) => Ok(()),
+                Err(_) => return item.map(drop),
             };
+            drop(item);
             let (event, offset) = self.state.last;
             applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
         }

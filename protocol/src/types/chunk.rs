@@ -55,13 +55,13 @@ wire_object! {
         /// The tier that serves the request.
         service_tier: Maybe<ServiceTier<'a>>,
         /// The choices this chunk adds to (usually one; none on a usage-only chunk).
-        choices: Maybe<List<ChunkChoice<'a>>>,
+        choices: Maybe<List<ChunkChoice<'a>>> => nested_list,
         /// Token consumption (on the last chunk with `stream_options.include_usage`).
-        ///
-        /// Boxed, like [`error`](Self::error): present on one chunk of a stream at most, it
-        /// would otherwise make every chunk larger (and slower to build and move).
-        usage: Maybe<Box<Usage<'a>>>,
+        usage: Maybe<Usage<'a>>,
         /// An error reported in the middle of a stream (OpenRouter).
+        ///
+        /// Boxed: rare (and reported with an allocation anyway), it would otherwise make
+        /// every chunk larger, and slower to build and move.
         error: Maybe<Box<ApiError<'a>>>,
     }
 }
@@ -81,7 +81,7 @@ wire_object! {
         /// Which choice (for `n > 1`).
         index: Maybe<u32> => lenient,
         /// The new content.
-        delta: Maybe<Delta<'a>>,
+        delta: Maybe<Delta<'a>> => nested,
         /// Why generation stopped (`null` until the last chunk of the choice).
         finish_reason: Maybe<FinishReason<'a>>,
         /// Log probabilities of the new tokens, kept raw.
@@ -117,9 +117,9 @@ wire_object! {
         /// New refusal text (OpenAI).
         refusal: Maybe<JsonStr<'a>>,
         /// New or continued tool calls.
-        tool_calls: Maybe<List<ToolCallDelta<'a>>>,
-        /// A new or continued function call (legacy; boxed because rare).
-        function_call: Maybe<Box<FunctionCallDelta<'a>>>,
+        tool_calls: Maybe<List<ToolCallDelta<'a>>> => nested_list,
+        /// A new or continued function call (legacy).
+        function_call: Maybe<FunctionCallDelta<'a>> => nested,
     }
 }
 
@@ -138,7 +138,7 @@ wire_object! {
         /// `"function"`.
         kind ("type"): Maybe<ToolType<'a>>,
         /// The function's name and a piece of its arguments.
-        function: Maybe<FunctionCallDelta<'a>>,
+        function: Maybe<FunctionCallDelta<'a>> => nested,
     }
 }
 
@@ -175,7 +175,7 @@ impl<'a> ChatCompletionChunk<'a> {
     /// Sets the usage.
     #[must_use]
     pub fn with_usage(mut self, usage: Usage<'a>) -> Self {
-        self.usage = Maybe::Value(Box::new(usage));
+        self.usage = Maybe::Value(usage);
         self
     }
 

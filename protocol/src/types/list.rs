@@ -41,6 +41,11 @@ impl<T> List<T> {
         List(Inner::Empty)
     }
 
+    /// Removes every element (and frees the heap storage of more than one).
+    pub fn clear(&mut self) {
+        self.0 = Inner::Empty;
+    }
+
     /// Appends an element; the first is stored inline.
     pub fn push(&mut self, value: T) {
         self.0 = match core::mem::replace(&mut self.0, Inner::Empty) {

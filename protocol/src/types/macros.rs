@@ -20,11 +20,15 @@
 ///         other ("type"): Maybe<T>,         // wire name differs from the field name
 ///         count: Maybe<u64> => lenient,     // a value of another type goes to `extra`
 ///         error: ApiError<'a> => required,  // missing -> a deserialization error
+///         delta: Maybe<Delta<'a>> => nested,            // an object filled in place
+///         choices: Maybe<List<Choice<'a>>> => nested_list, // its first element in place
 ///     }
 /// }
 /// ```
 ///
-/// Deserializing matches each key (borrowed from the input when it has no escapes) against
+/// Deserializing fills a default value in place ([`Fill`](crate::types::fill::Fill)), so
+/// that `nested` values are built where they end up rather than moved there; it matches each
+/// key (borrowed from the input when it has no escapes) against
 /// the known names; a known key fills its typed field (a repeated key: the last one wins),
 /// any other key is appended to `extra` raw. With `tag "x"`, a `"type"` key is skipped when
 /// reading and `"type":"x"` is written first when serializing (the variant structs of
@@ -35,55 +39,67 @@ macro_rules! wire_object {
     (@name $field:ident) => { stringify!($field) };
     (@name $field:ident $wire:literal) => { $wire };
 
-    // The initial (missing) value of a field.
-    (@init $fty:ty) => { <$fty as ::core::default::Default>::default() };
-    (@init $fty:ty, lenient) => { <$fty as ::core::default::Default>::default() };
-    (@init $fty:ty, required) => { ::core::option::Option::<$fty>::None };
-
-    // Reads the value of a known key.
-    (@read $map:ident, $extra:ident, $fell_back:ident, $key:ident, $slot:ident, $fty:ty) => {
-        $slot = $map.next_value::<$fty>()?;
+    // Reads the value of a known key into its field of `$place`.
+    (@read $map:ident, $place:ident, $fell_back:ident, $key:ident, $field:ident, $fty:ty) => {
+        $place.$field = $map.next_value::<$fty>()?;
     };
-    (@read $map:ident, $extra:ident, $fell_back:ident, $key:ident, $slot:ident, $fty:ty, required) => {
-        $slot = ::core::option::Option::Some($map.next_value::<$fty>()?);
+    (@read $map:ident, $place:ident, $fell_back:ident, $key:ident, $field:ident, $fty:ty, required) => {
+        $place.$field = $map.next_value::<$fty>()?;
     };
-    (@read $map:ident, $extra:ident, $fell_back:ident, $key:ident, $slot:ident, $fty:ty, lenient) => {
+    (@read $map:ident, $place:ident, $fell_back:ident, $key:ident, $field:ident, $fty:ty, nested) => {
+        $map.next_value_seed($crate::types::fill::MaybeFill(&mut $place.$field))?;
+    };
+    (@read $map:ident, $place:ident, $fell_back:ident, $key:ident, $field:ident, $fty:ty, nested_list) => {
+        $map.next_value_seed($crate::types::fill::ListFill(&mut $place.$field))?;
+    };
+    (@read $map:ident, $place:ident, $fell_back:ident, $key:ident, $field:ident, $fty:ty, lenient) => {
         let raw = $map.next_value::<$crate::types::Maybe<$crate::types::RawJson<'a>>>()?;
         match <$fty as $crate::types::lenient::Lenient<'a>>::from_raw(raw) {
-            ::core::result::Result::Ok(value) => $slot = value,
+            ::core::result::Result::Ok(value) => $place.$field = value,
             ::core::result::Result::Err(raw) => {
-                $slot = <$fty as ::core::default::Default>::default();
+                $place.$field = <$fty as ::core::default::Default>::default();
                 $fell_back = true;
-                $extra.push($key, raw);
+                $place.extra.push($key, raw);
             }
         }
     };
 
-    // The final value of a field once the object has been read.
-    (@finish $slot:ident, $wire:expr) => { $slot };
-    (@finish $slot:ident, $wire:expr, lenient) => { $slot };
-    (@finish $slot:ident, $wire:expr, required) => {
-        match $slot {
-            ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(::serde::de::Error::missing_field($wire))
-            }
+    // A flag telling whether a required field came.
+    (@flag $field:ident) => {};
+    (@flag $field:ident, required) => { let mut $field = false; };
+    (@flag $field:ident, $mode:ident) => {};
+    (@seen $field:ident) => {};
+    (@seen $field:ident, required) => { $field = true; };
+    (@seen $field:ident, $mode:ident) => {};
+
+    // A required field that never came is an error.
+    (@check $seen:ident, $wire:expr) => {};
+    (@check $seen:ident, $wire:expr, nested) => {};
+    (@check $seen:ident, $wire:expr, nested_list) => {};
+    (@check $seen:ident, $wire:expr, lenient) => {};
+    (@check $seen:ident, $wire:expr, required) => {
+        if !$seen {
+            return ::core::result::Result::Err(::serde::de::Error::missing_field($wire));
         }
     };
 
     // A lenient field that ended up typed drops the raw values an earlier repeat of its key
     // left in `extra` (the last value wins).
-    (@dedup $extra:ident, $slot:ident, $wire:expr) => {};
-    (@dedup $extra:ident, $slot:ident, $wire:expr, required) => {};
-    (@dedup $extra:ident, $slot:ident, $wire:expr, lenient) => {
-        if !$slot.is_absent() {
-            $extra.retain(|key, _| key != $wire);
+    (@dedup $place:ident, $field:ident, $wire:expr) => {};
+    (@dedup $place:ident, $field:ident, $wire:expr, required) => {};
+    (@dedup $place:ident, $field:ident, $wire:expr, nested) => {};
+    (@dedup $place:ident, $field:ident, $wire:expr, nested_list) => {};
+    (@dedup $place:ident, $field:ident, $wire:expr, lenient) => {
+        if !$place.$field.is_absent() {
+            $place.extra.retain(|key, _| key != $wire);
         }
     };
 
     // Whether a field is written when serializing.
     (@present $value:expr) => { !$value.is_absent() };
     (@present $value:expr, lenient) => { !$value.is_absent() };
+    (@present $value:expr, nested) => { !$value.is_absent() };
+    (@present $value:expr, nested_list) => { !$value.is_absent() };
     (@present $value:expr, required) => { true };
 
     (
@@ -142,10 +158,21 @@ macro_rules! wire_object {
             fn deserialize<D: ::serde::Deserializer<'a>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                struct Visitor;
+                let mut value = Self::default();
+                <Self as $crate::types::fill::Fill<'a>>::fill(deserializer, &mut value)?;
+                ::core::result::Result::Ok(value)
+            }
+        }
 
-                impl<'a> ::serde::de::Visitor<'a> for Visitor {
-                    type Value = $name<'a>;
+        impl<'a> $crate::types::fill::Fill<'a> for $name<'a> {
+            fn fill<D: ::serde::Deserializer<'a>>(
+                deserializer: D,
+                place: &mut Self,
+            ) -> ::core::result::Result<(), D::Error> {
+                struct Visitor<'p, 'a>(&'p mut $name<'a>);
+
+                impl<'p, 'a> ::serde::de::Visitor<'a> for Visitor<'p, 'a> {
+                    type Value = ();
 
                     fn expecting(
                         &self,
@@ -154,15 +181,16 @@ macro_rules! wire_object {
                         f.write_str(concat!("a JSON object (", stringify!($name), ")"))
                     }
 
-                    #[allow(unused_mut, unused_variables)]
+                    #[allow(unused_mut, non_snake_case)]
                     fn visit_map<A: ::serde::de::MapAccess<'a>>(
                         self,
                         mut map: A,
-                    ) -> ::core::result::Result<Self::Value, A::Error> {
+                    ) -> ::core::result::Result<(), A::Error> {
+                        let place = self.0;
+                        // Whether each required field came (the flags take the fields' names).
                         $(
-                            let mut $field = wire_object!(@init $fty $(, $mode)?);
+                            wire_object!(@flag $field $(, $mode)?);
                         )*
-                        let mut extra = $crate::types::Extra::new();
                         let mut fell_back = false;
                         while let ::core::option::Option::Some($crate::types::raw_json::Text(key)) =
                             map.next_key::<$crate::types::raw_json::Text<'a>>()?
@@ -176,35 +204,33 @@ macro_rules! wire_object {
                                 $(
                                     wire_object!(@name $field $($wire)?) => {
                                         wire_object!(
-                                            @read map, extra, fell_back, key, $field, $fty
+                                            @read map, place, fell_back, key, $field, $fty
                                             $(, $mode)?
                                         );
+                                        wire_object!(@seen $field $(, $mode)?);
                                     }
                                 )*
-                                _ => extra.push(key, map.next_value()?),
+                                _ => place.extra.push(key, map.next_value()?),
                             }
                         }
                         if fell_back {
                             $(
                                 wire_object!(
-                                    @dedup extra, $field, wire_object!(@name $field $($wire)?)
+                                    @dedup place, $field, wire_object!(@name $field $($wire)?)
                                     $(, $mode)?
                                 );
                             )*
                         }
-                        ::core::result::Result::Ok($name {
-                            $(
-                                $field: wire_object!(
-                                    @finish $field, wire_object!(@name $field $($wire)?)
-                                    $(, $mode)?
-                                ),
-                            )*
-                            extra,
-                        })
+                        $(
+                            wire_object!(
+                                @check $field, wire_object!(@name $field $($wire)?) $(, $mode)?
+                            );
+                        )*
+                        ::core::result::Result::Ok(())
                     }
                 }
 
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(Visitor(place))
             }
         }
 

@@ -45,6 +45,7 @@
 //! to `extra`; serializing writes the known fields in declaration order, skipping absent
 //! ones, then the extra fields.
 
+pub(crate) mod fill;
 pub(crate) mod lenient;
 pub(crate) mod macros;
 pub(crate) mod parse_error;
