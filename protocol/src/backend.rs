@@ -38,8 +38,9 @@
 //!   it as U+FFFD; sonic-rs rejects the text; simd-json rejects a lone low surrogate and a
 //!   high one followed by another `\u` escape, but decodes a high one followed by anything
 //!   else as U+0000.
-//! - A number beyond the range of `f64` (`1e400`): serde_json keeps it raw (in `extra`, or as
-//!   the raw text of a lenient field); simd-json rejects the text.
+//! - A number beyond the range of `f64` (`1e400`) or an integer beyond 64 bits
+//!   (`7228414683750928000123`): serde_json keeps it raw (in `extra`, or as the raw text of a
+//!   lenient field); simd-json rejects the text.
 //! - `-0`: simd-json reads it as the integer 0, so a lenient integer field (`created`) that
 //!   serde_json leaves in `extra` as `-0` is typed `0`.
 //! - Nesting: simd-json's rewriting of a raw value refuses more than 128 nested arrays or
