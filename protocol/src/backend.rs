@@ -41,6 +41,9 @@
 //! - A number beyond the range of `f64` (`1e400`) or an integer beyond 64 bits
 //!   (`7228414683750928000123`): serde_json keeps it raw (in `extra`, or as the raw text of a
 //!   lenient field); simd-json rejects the text.
+//! - An integer of 19 or more digits followed by other bytes (`1234567890123456789x`):
+//!   simd-json 0.15 accepts it and drops what follows the digits (a defect of simd-json; it
+//!   rejects shorter integers followed by other bytes, and serde_json rejects both).
 //! - `-0`: simd-json reads it as the integer 0, so a lenient integer field (`created`) that
 //!   serde_json leaves in `extra` as `-0` is typed `0`.
 //! - Nesting: simd-json's rewriting of a raw value refuses more than 128 nested arrays or

@@ -142,6 +142,9 @@ fn check_simd<F: Family>(
         // 64 bits, which serde_json keeps raw: a documented difference.
         (Err(simd), Ok(_)) if simd.message() == "InvalidNumber" && has_number_beyond_simd(text) => {
         }
+        // simd-json 0.15 accepts an integer of 19 or more digits followed by other bytes
+        // (`[1234567890123456789x]` reads as `[1234567890123456789]`): a documented defect.
+        (Ok(_), Err(_)) if has_long_integer_with_trailing_bytes(text) => {}
         (simd, serde) => return Err(verdicts_differ("simd", &simd, serde, text)),
     }
     Ok(())
@@ -192,6 +195,24 @@ fn has_number_beyond_simd(text: &str) -> bool {
             let too_big = integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err();
             too_big || token.parse::<f64>().is_ok_and(f64::is_infinite)
         })
+}
+
+/// Whether `text` has a run of 19 or more digits followed by a byte that cannot end a number.
+#[cfg(feature = "simd-json")]
+fn has_long_integer_with_trailing_bytes(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+            continue;
+        }
+        if run >= 19 && !b",]} \t\r\n.eE".contains(&b) {
+            return true;
+        }
+        run = 0;
+    }
+    false
 }
 
 /// simd-json reads `-0` as the integer 0 (a documented difference): the float -0.0 of
@@ -345,6 +366,32 @@ fn unpaired_surrogates_are_found() {
     ] {
         assert_eq!(has_unpaired_surrogate(text), unpaired, "{text}");
     }
+}
+
+/// simd-json 0.15's documented defect: a long integer followed by other bytes is accepted,
+/// what follows the digits dropped. Shorter integers are rejected as they should be.
+#[cfg(feature = "simd-json")]
+#[test]
+fn simd_accepts_long_integers_with_trailing_bytes() {
+    use chatwire::backend::simd;
+    use chatwire::types::RawJson;
+
+    let mut long = br#"[1234567890123456789x]"#.to_vec();
+    assert_eq!(
+        simd::from_slice::<RawJson<'_>>(&mut long).unwrap().get(),
+        "[1234567890123456789]"
+    );
+    assert!(has_long_integer_with_trailing_bytes(
+        "[1234567890123456789x]"
+    ));
+    let mut short = br#"[123456789012345678x]"#.to_vec();
+    assert!(simd::from_slice::<RawJson<'_>>(&mut short).is_err());
+    assert!(!has_long_integer_with_trailing_bytes(
+        "[123456789012345678x]"
+    ));
+    assert!(!has_long_integer_with_trailing_bytes(
+        "[1234567890123456789]"
+    ));
 }
 
 /// The documented handling of an unpaired surrogate: chatwire's serde path decodes it as
