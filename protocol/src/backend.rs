@@ -44,6 +44,10 @@
 //! - An integer of 19 or more digits followed by other bytes (`1234567890123456789x`):
 //!   simd-json 0.15 accepts it and drops what follows the digits (a defect of simd-json; it
 //!   rejects shorter integers followed by other bytes, and serde_json rejects both).
+//! - A number with 20 or more significant digits (`7.28414683750928000123`): simd-json 0.15
+//!   may misread it, depending on where it sits in the input (its mantissa wrapped around:
+//!   0.0899... in one generated chunk), a defect of simd-json; serde_json reads the nearest
+//!   double.
 //! - `-0`: simd-json reads it as the integer 0, so a lenient integer field (`created`) that
 //!   serde_json leaves in `extra` as `-0` is typed `0`.
 //! - Nesting: simd-json's rewriting of a raw value refuses more than 128 nested arrays or

@@ -122,6 +122,10 @@ fn check_simd<F: Family>(
     }
     let mut buffer = text.as_bytes().to_vec();
     match (simd::from_slice::<F::Of<'_>>(&mut buffer), serde) {
+        // simd-json 0.15 misreads a number with 20 or more significant digits (its mantissa
+        // wraps around: `7.28414683750928000123` reads as 0.0899...): a documented defect,
+        // so only the verdict is compared.
+        (Ok(_), Ok(_)) if has_long_mantissa(text) => {}
         (Ok(simd), Ok(serde)) => {
             let written = serde_json::to_string(serde).unwrap();
             let ours = serde_json::to_string(&simd).unwrap();
@@ -194,6 +198,17 @@ fn has_number_beyond_simd(text: &str) -> bool {
                 !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit() || b == b'-');
             let too_big = integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err();
             too_big || token.parse::<f64>().is_ok_and(f64::is_infinite)
+        })
+}
+
+/// Whether `text` has a number (or number-like text in a string) with 20 or more significant
+/// digits.
+#[cfg(feature = "simd-json")]
+fn has_long_mantissa(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|token| {
+            let digits = token.trim_start_matches(['0', '.']);
+            digits.bytes().filter(u8::is_ascii_digit).count() >= 20
         })
 }
 
@@ -366,6 +381,19 @@ fn unpaired_surrogates_are_found() {
     ] {
         assert_eq!(has_unpaired_surrogate(text), unpaired, "{text}");
     }
+}
+
+/// The inputs simd-json 0.15 may misread (20 or more significant digits) are recognised. It
+/// misread `7.28414683750928000123` as 0.08991664876255487 in one position of one generated
+/// chunk and read it right in others (its number parsing depends on where the digits sit and
+/// on the SIMD code picked at run time), so its reading is not asserted here.
+#[cfg(feature = "simd-json")]
+#[test]
+fn long_mantissas_are_recognised() {
+    assert!(has_long_mantissa(r#"{"type":7.28414683750928000123}"#));
+    assert!(has_long_mantissa("[0.000728414683750928000123]"));
+    assert!(!has_long_mantissa("[7.284146837509280001]"));
+    assert!(!has_long_mantissa("[0.00000000000000000000001]"));
 }
 
 /// simd-json 0.15's documented defect: a long integer followed by other bytes is accepted,
