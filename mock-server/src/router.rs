@@ -427,17 +427,17 @@ fn answer(
         Script::Chunks(chunks) => {
             let events = stream::script(&chunks);
             let count = events.len();
-            stream::spawn(events.into_iter(), count, delivery)
+            stream::deliver(events.into_iter(), count, delivery)
         }
         _ => {
             let plan =
                 ChunkPlan::with_quirks(meta, reply, input.include_usage, state.config.quirks)
                     .openai_conventions(profile == Profile::OpenAi);
             let count = plan.len();
-            stream::spawn(plan, count, delivery)
+            stream::deliver(plan, count, delivery)
         }
     };
-    sse_response(StatusCode::OK, body.boxed_unsync(), &rid)
+    sse_response(StatusCode::OK, body, &rid)
 }
 
 /// A scenario's error: its envelope with `Retry-After`, or for a streaming request with
