@@ -254,14 +254,16 @@ impl ChunkPlan {
                 (choice, delta, Some(out.finish_reason))
             }
             Step::Usage | Step::Done => {
-                chunk = chunk.with_usage(self.reply.usage.to_wire());
+                chunk.usage = Maybe::Value(self.reply.usage.to_wire());
                 return frame(encoder, &chunk);
             }
         };
         let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
         choice.finish_reason = finish.map_or(Maybe::Null, |f| Maybe::Value(f.to_wire()));
         choice.logprobs = Maybe::Null;
-        frame(encoder, &chunk.with_choice(choice))
+        // Filled in place: a chunk is large, and every move of it is a copy.
+        chunk.choices.get_or_insert_with(List::new).push(choice);
+        frame(encoder, &chunk)
     }
 }
 
