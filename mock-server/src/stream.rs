@@ -83,8 +83,8 @@ pub(crate) struct ChunkPlan {
     reply: Reply,
     steps: Vec<Step>,
     next: usize,
-    /// Reused for every event, so that its JSON buffer is allocated once per stream.
-    encoder: Encoder,
+    /// Writes every event of the stream.
+    writer: EventWriter,
     /// OpenAI's conventions: a finish chunk with `"delta":{}` for a text answer too, and
     /// tool-call continuations without `id` and `type`.
     openai: bool,
@@ -126,7 +126,7 @@ impl ChunkPlan {
             reply,
             steps,
             next: 0,
-            encoder: Encoder::new(),
+            writer: EventWriter::default(),
             openai: false,
         }
     }
@@ -144,8 +144,8 @@ impl ChunkPlan {
         self.steps.len()
     }
 
-    /// Serializes one step as an SSE event with `encoder`.
-    fn render(&self, step: Step, encoder: &mut Encoder) -> Bytes {
+    /// Serializes one step as an SSE event with `writer`.
+    fn render(&self, step: Step, writer: &mut EventWriter) -> Bytes {
         if step == Step::Done {
             return Bytes::from_static(DONE_EVENT);
         }
@@ -255,7 +255,7 @@ impl ChunkPlan {
             }
             Step::Usage | Step::Done => {
                 chunk.usage = Maybe::Value(self.reply.usage.to_wire());
-                return frame(encoder, &chunk);
+                return writer.frame(&chunk);
             }
         };
         let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
@@ -263,7 +263,7 @@ impl ChunkPlan {
         choice.logprobs = Maybe::Null;
         // Filled in place: a chunk is large, and every move of it is a copy.
         chunk.choices.get_or_insert_with(List::new).push(choice);
-        frame(encoder, &chunk)
+        writer.frame(&chunk)
     }
 }
 
@@ -273,9 +273,9 @@ impl Iterator for ChunkPlan {
     fn next(&mut self) -> Option<Bytes> {
         let step = *self.steps.get(self.next)?;
         self.next += 1;
-        let mut encoder = std::mem::take(&mut self.encoder);
-        let event = self.render(step, &mut encoder);
-        self.encoder = encoder;
+        let mut writer = std::mem::take(&mut self.writer);
+        let event = self.render(step, &mut writer);
+        self.writer = writer;
         if self.quirks.key_order == KeyOrder::DashScope {
             if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
                 return Some(Bytes::from(reordered));
@@ -335,19 +335,32 @@ fn piece(list: &[String], i: usize) -> &str {
     list.get(i).map_or("", String::as_str)
 }
 
-/// Room for one event: a chunk with a few words of text fits without growing the buffer.
-const EVENT_CAPACITY: usize = 512;
+/// Room for the events of a short stream, allocated at once and shared by them.
+const STREAM_CAPACITY: usize = 8 * 1024;
 
-/// `data: <json>\n\n`, written by chatwire's SSE encoder.
-fn frame<T: Serialize>(encoder: &mut Encoder, value: &T) -> Bytes {
-    let mut out = Vec::with_capacity(EVENT_CAPACITY);
-    if encoder.write_json(&mut out, value).is_err() {
-        // Invariant: the chunk structs hold only strings, integers, options and vectors, which
-        // always serialize, and a `Vec` never runs out of room; an empty object stands in.
-        out.clear();
-        out.extend_from_slice(b"data: {}\n\n");
+/// Writes the events of one stream: each is written after the previous one into a shared
+/// buffer and split off it, so a stream costs a few allocations, not one per event.
+#[derive(Debug, Clone, Default)]
+struct EventWriter {
+    encoder: Encoder,
+    buf: BytesMut,
+}
+
+impl EventWriter {
+    /// `data: <json>\n\n`, written by chatwire's SSE encoder.
+    fn frame<T: Serialize>(&mut self, value: &T) -> Bytes {
+        if self.buf.capacity() < STREAM_CAPACITY / 8 {
+            self.buf.reserve(STREAM_CAPACITY);
+        }
+        if self.encoder.write_json(&mut self.buf, value).is_err() {
+            // Invariant: the chunk structs hold only strings, integers, options and vectors,
+            // which always serialize, and a `BytesMut` grows as needed (the encoder writes
+            // nothing when it fails); an empty object stands in.
+            self.buf.clear();
+            self.buf.extend_from_slice(b"data: {}\n\n");
+        }
+        self.buf.split().freeze()
     }
-    Bytes::from(out)
 }
 
 /// How a stream is delivered: its fault, its pace, the test hook, and anything to hold until
