@@ -21,7 +21,7 @@ use crate::errors::ApiError;
 use crate::fault::{Fault, OUTPUT_MODERATION};
 use crate::fixtures::Fixtures;
 use crate::generate::{count_tokens, created, hash_parts, request_id};
-use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
+use crate::journal::{copied_headers, now_ms, Entry, Journal};
 use crate::models;
 use crate::pacing::Pacing;
 use crate::profile::Profile;
@@ -135,17 +135,18 @@ pub(crate) async fn handle(
     if path.starts_with(admin::PREFIX) {
         return Ok(admin::handle(&state, req).await);
     }
-    let headers = masked_headers(req.headers());
+    let headers = copied_headers(req.headers());
     let time_ms = now_ms();
     let mut seen = Seen::default();
     let response = route(&state, req, &mut seen).await;
     let status = response.status().as_u16();
     tracing::info!(%method, %path, status, "request");
-    state.journal.push(ReceivedRequest {
-        method: method.as_str().to_owned(),
+    state.journal.push(Entry {
+        method,
         path,
         headers,
-        body: String::from_utf8_lossy(&seen.body).into_owned(),
+        // Copied: the collected body may share the connection's read buffer.
+        body: Bytes::copy_from_slice(&seen.body),
         time_ms,
         scenario: seen.scenario,
         status,
