@@ -1,5 +1,7 @@
-//! Streaming: a reply's chunks in DashScope's order and shape, framed as Server-Sent Events and
-//! handed to the connection one at a time, each produced only when the previous one was taken.
+//! Streaming: a reply's chunks in DashScope's order and shape, framed as Server-Sent Events.
+//! When something times the stream (pacing, a chunk hook, a reset fault) the events are handed
+//! to the connection one at a time, each produced only when the previous one was taken;
+//! otherwise they are produced at once and sent as one frame. The bytes are the same.
 //!
 //! A text choice streams a role chunk (`"delta":{"content":"","role":"assistant"}`), its content
 //! pieces, and a finish chunk (`"delta":{"content":""}` with the finish reason). A thinking
