@@ -501,6 +501,7 @@ where
     }
     PreparedBody {
         data: (!body.is_empty()).then(|| body.freeze()),
+        sent: false,
         hold,
     }
 }
@@ -556,6 +557,9 @@ where
 /// response is chunked like every other stream.
 pub(crate) struct PreparedBody {
     data: Option<Bytes>,
+    /// Whether the frame has been handed out: the body says it is over from then on, so the
+    /// connection writes the end of the chunked body with the frame.
+    sent: bool,
     hold: Option<Box<dyn Send>>,
 }
 
@@ -581,7 +585,14 @@ impl HttpBody for PreparedBody {
             // The stream is over: release what it held.
             self.hold = None;
         }
+        self.sent = true;
         Poll::Ready(data.map(|d| Ok(Frame::data(d))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        // Not before the first poll: an empty stream stays a chunked body, as on the
+        // per-event path, instead of a `content-length: 0` one.
+        self.sent
     }
 
     fn size_hint(&self) -> SizeHint {
