@@ -2,9 +2,11 @@
 //! time with non-streaming and streaming chat requests, and reports requests/s, chunks/s and
 //! p50/p99 latency next to a bare hyper server that returns the same bytes (the ceiling).
 //!
-//! `cargo bench -p chatwire-benches --bench mock` runs each case for a few seconds; with
-//! `--test` (as `cargo bench -- --test` passes) for a fraction of a second. Every response is
-//! checked: status 200 and the expected body length (and event count when streaming).
+//! `cargo bench -p chatwire-benches --bench mock` runs each case for 4 s, in eight slices of
+//! 0.5 s that alternate with its ceiling's (so that other load on the machine falls on both
+//! alike); with `--test` (as `cargo bench -- --test` passes) for a fraction of a second. Every
+//! response is checked: status 200 and the expected body length (and event count when
+//! streaming).
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -73,47 +75,76 @@ async fn fetch(client: &HttpClient, addr: SocketAddr, body: &'static str) -> Byt
         .to_bytes()
 }
 
-/// Drives `addr` with `CONCURRENCY` loops of requests for `duration`; every body must be
-/// `expected` long.
-async fn drive(
-    name: String,
+/// One case: where it sends which request, what every answer must look like, and what it has
+/// measured so far.
+struct Case {
+    report: Report,
     addr: SocketAddr,
     body: &'static str,
     expected: usize,
-    chunks_per_response: usize,
-    duration: Duration,
-) -> Report {
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
-    // Warm the connections up.
-    for _ in 0..CONCURRENCY {
-        assert_eq!(fetch(&client, addr, body).await.len(), expected);
+    client: HttpClient,
+}
+
+impl Case {
+    /// A case with its own client, its connections warmed up.
+    async fn new(
+        name: &str,
+        addr: SocketAddr,
+        body: &'static str,
+        expected: usize,
+        chunks_per_response: usize,
+    ) -> Case {
+        let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+        let warm: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { fetch(&client, addr, body).await.len() })
+            })
+            .collect();
+        for task in warm {
+            assert_eq!(task.await.expect("a warm-up task"), expected);
+        }
+        Case {
+            report: Report {
+                name: name.to_owned(),
+                requests: 0,
+                elapsed: Duration::ZERO,
+                chunks_per_response,
+                latencies: Vec::new(),
+            },
+            addr,
+            body,
+            expected,
+            client,
+        }
     }
-    let start = Instant::now();
-    let deadline = start + duration;
-    let mut tasks = Vec::new();
-    for _ in 0..CONCURRENCY {
-        let client = client.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            while Instant::now() < deadline {
-                let begin = Instant::now();
-                let got = fetch(&client, addr, body).await;
-                latencies.push(begin.elapsed());
-                assert_eq!(got.len(), expected, "body length");
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.expect("a load task"));
-    }
-    Report {
-        name,
-        requests: latencies.len(),
-        elapsed: start.elapsed(),
-        chunks_per_response,
-        latencies,
+
+    /// Drives the case with `CONCURRENCY` loops of requests for `duration` more; every body
+    /// must be `expected` long.
+    async fn drive(&mut self, duration: Duration) {
+        let start = Instant::now();
+        let deadline = start + duration;
+        let mut tasks = Vec::new();
+        for _ in 0..CONCURRENCY {
+            let client = self.client.clone();
+            let (addr, body, expected) = (self.addr, self.body, self.expected);
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline {
+                    let begin = Instant::now();
+                    let got = fetch(&client, addr, body).await;
+                    latencies.push(begin.elapsed());
+                    assert_eq!(got.len(), expected, "body length");
+                }
+                latencies
+            }));
+        }
+        for task in tasks {
+            let latencies = task.await.expect("a load task");
+            self.report.requests += latencies.len();
+            self.report.latencies.extend(latencies);
+        }
+        self.report.elapsed += start.elapsed();
     }
 }
 
@@ -165,10 +196,13 @@ fn events(body: &[u8]) -> usize {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--test");
-    let duration = if quick {
-        Duration::from_millis(300)
+    // Each case runs for `ROUNDS` slices, the mock and its ceiling alternating (and taking
+    // turns going first), so that the machine's other load falls on both alike.
+    const ROUNDS: u32 = 8;
+    let slice = if quick {
+        Duration::from_millis(40)
     } else {
-        Duration::from_secs(4)
+        Duration::from_millis(500)
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -186,37 +220,47 @@ fn main() {
         let bare_stream = bare_server(streamed.clone(), "text/event-stream").await;
 
         let mut reports = Vec::new();
-        for (name, addr, body, expected, chunks) in [
-            (
-                "non-streaming: chatwire-mock",
-                mock.address(),
-                PLAIN,
-                plain.len(),
-                0,
-            ),
-            (
-                "non-streaming: bare hyper (ceiling)",
-                bare_plain,
-                PLAIN,
-                plain.len(),
-                0,
-            ),
-            (
-                "streaming: chatwire-mock",
-                mock.address(),
-                STREAMING,
-                streamed.len(),
-                chunks,
-            ),
-            (
-                "streaming: bare hyper (ceiling)",
-                bare_stream,
-                STREAMING,
-                streamed.len(),
-                chunks,
-            ),
+        for [(name, addr, expected, chunks), (bare_name, bare_addr, _, _)] in [
+            [
+                (
+                    "non-streaming: chatwire-mock",
+                    mock.address(),
+                    plain.len(),
+                    0,
+                ),
+                (
+                    "non-streaming: bare hyper (ceiling)",
+                    bare_plain,
+                    plain.len(),
+                    0,
+                ),
+            ],
+            [
+                (
+                    "streaming: chatwire-mock",
+                    mock.address(),
+                    streamed.len(),
+                    chunks,
+                ),
+                (
+                    "streaming: bare hyper (ceiling)",
+                    bare_stream,
+                    streamed.len(),
+                    chunks,
+                ),
+            ],
         ] {
-            reports.push(drive(name.to_owned(), addr, body, expected, chunks, duration).await);
+            let body = if chunks == 0 { PLAIN } else { STREAMING };
+            let mut pair = [
+                Case::new(name, addr, body, expected, chunks).await,
+                Case::new(bare_name, bare_addr, body, expected, chunks).await,
+            ];
+            for round in 0..ROUNDS {
+                let first = (round % 2) as usize;
+                pair[first].drive(slice).await;
+                pair[1 - first].drive(slice).await;
+            }
+            reports.extend(pair.map(|case| case.report));
         }
         mock.shutdown().await;
         reports

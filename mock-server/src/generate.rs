@@ -78,15 +78,22 @@ impl Rng {
 pub(crate) fn request_id(key: u64) -> String {
     let hi = mix(key ^ 0x5851_f42d_4c95_7f2d);
     let lo = mix(key.rotate_left(17) ^ 0x1405_7b7e_f767_814f);
-    let hex = format!("{hi:016x}{lo:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut id = String::with_capacity(36);
+    for (i, nibble) in (0..32).map(|i| hex_digit(hi, lo, i)).enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            id.push('-');
+        }
+        id.push(nibble);
+    }
+    id
+}
+
+/// Hex digit `i` (0 to 31, most significant first) of the 128-bit number `hi:lo`.
+fn hex_digit(hi: u64, lo: u64, i: u32) -> char {
+    let (word, at) = if i < 16 { (hi, i) } else { (lo, i - 16) };
+    let nibble = (word >> (60 - 4 * at)) & 0xf;
+    // Invariant: a nibble is below 16, always a hex digit.
+    char::from_digit(nibble as u32, 16).unwrap_or('0')
 }
 
 /// A tool-call id in DashScope's shape: `call_` and 24 hex digits.
@@ -184,17 +191,24 @@ pub(crate) const PER_MESSAGE_TOKENS: u64 = 4;
 /// Tokens the reply primer costs (start marker, `assistant`, newline).
 pub(crate) const REPLY_PRIMER_TOKENS: u64 = 3;
 
+/// Room for a piece of four short tokens.
+const PIECE_CAPACITY: usize = 32;
+
 /// Splits `text` into stream pieces of 1 to 4 tokens each, chosen by `rng`.
 pub(crate) fn pieces(text: &str, rng: &mut Rng) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
+    // A piece is 2.5 tokens on average, a token about 4 bytes.
+    let mut out = Vec::with_capacity(text.len() / 8 + 1);
+    let mut current = String::with_capacity(PIECE_CAPACITY);
     let mut want = rng.between(1, 4);
     let mut have = 0;
     for token in tokens(text) {
         current.push_str(token);
         have += 1;
         if have == want {
-            out.push(std::mem::take(&mut current));
+            out.push(std::mem::replace(
+                &mut current,
+                String::with_capacity(PIECE_CAPACITY),
+            ));
             have = 0;
             want = rng.between(1, 4);
         }
@@ -248,7 +262,9 @@ const CLOSERS: &[&str] = &[
 /// A deterministic reply to `prompt`: an opener, a sentence that quotes the prompt's start,
 /// one to three generated sentences and a closer.
 pub(crate) fn reply_text(prompt: &str, rng: &mut Rng) -> String {
-    let mut text = String::from(rng.pick(OPENERS));
+    // Room for the longest reply: a quoted prompt start and three sentences.
+    let mut text = String::with_capacity(320 + prompt.len().min(160));
+    text.push_str(rng.pick(OPENERS));
     let quoted: String = prompt
         .split_whitespace()
         .take(8)
@@ -322,6 +338,13 @@ mod tests {
         assert_ne!(id, request_id(43));
         let groups: Vec<usize> = id.split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
+        // The digits are the two mixed halves of the key, in order.
+        for key in [0, 1, 42, u64::MAX, 0x0123_4567_89ab_cdef] {
+            let hi = mix(key ^ 0x5851_f42d_4c95_7f2d);
+            let lo = mix(key.rotate_left(17) ^ 0x1405_7b7e_f767_814f);
+            let hex = format!("{hi:016x}{lo:016x}");
+            assert_eq!(request_id(key).replace('-', ""), hex);
+        }
         let call = tool_call_id(7);
         assert!(call.starts_with("call_"));
         assert_eq!(call.len(), 5 + 24);

@@ -4,7 +4,9 @@
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hyper::header::{HeaderMap, AUTHORIZATION};
+use bytes::Bytes;
+use hyper::header::{HeaderMap, HeaderName, AUTHORIZATION};
+use hyper::Method;
 use serde::Serialize;
 
 /// One received request.
@@ -37,19 +39,64 @@ impl ReceivedRequest {
     }
 }
 
-/// The headers of a request, the key masked.
-pub(crate) fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+/// A request as the journal keeps it: its parts copied as they came (nothing shared with the
+/// connection's buffers), turned into a [`ReceivedRequest`] (text, the key masked) only when
+/// the journal is read, so that serving a request costs little more than the copies.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) headers: Vec<(HeaderName, Bytes)>,
+    pub(crate) body: Bytes,
+    pub(crate) time_ms: u64,
+    pub(crate) scenario: Option<String>,
+    pub(crate) status: u16,
+}
+
+impl Entry {
+    /// The request as it is listed.
+    fn received(&self) -> ReceivedRequest {
+        ReceivedRequest {
+            method: self.method.as_str().to_owned(),
+            path: self.path.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(name, value)| masked(name, value))
+                .collect(),
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            time_ms: self.time_ms,
+            scenario: self.scenario.clone(),
+            status: self.status,
+        }
+    }
+}
+
+/// The headers of a request, copied in order.
+pub(crate) fn copied_headers(headers: &HeaderMap) -> Vec<(HeaderName, Bytes)> {
     headers
         .iter()
-        .map(|(name, value)| {
-            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            let text = if name == AUTHORIZATION {
-                mask(&text)
-            } else {
-                text
-            };
-            (name.as_str().to_owned(), text)
-        })
+        .map(|(name, value)| (name.clone(), Bytes::copy_from_slice(value.as_bytes())))
+        .collect()
+}
+
+/// A header as text, the key masked.
+fn masked(name: &HeaderName, value: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(value).into_owned();
+    let text = if name == AUTHORIZATION {
+        mask(&text)
+    } else {
+        text
+    };
+    (name.as_str().to_owned(), text)
+}
+
+/// The headers of a request as text, the key masked.
+#[cfg(test)]
+fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    copied_headers(headers)
+        .iter()
+        .map(|(name, value)| masked(name, value))
         .collect()
 }
 
@@ -80,11 +127,11 @@ pub(crate) fn now_ms() -> u64 {
 /// The list of received requests.
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
-    entries: Mutex<Vec<ReceivedRequest>>,
+    entries: Mutex<Vec<Entry>>,
 }
 
 impl Journal {
-    pub(crate) fn push(&self, entry: ReceivedRequest) {
+    pub(crate) fn push(&self, entry: Entry) {
         // A poisoned lock only means another request panicked while pushing; keep the list.
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.push(entry);
@@ -94,7 +141,9 @@ impl Journal {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .map(Entry::received)
+            .collect()
     }
 
     pub(crate) fn clear(&self) {

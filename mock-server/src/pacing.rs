@@ -77,6 +77,11 @@ impl Pacing {
             .and_then(|v| v.parse().ok())
     }
 
+    /// Whether this pace never waits: every event goes out at once.
+    pub(crate) fn is_zero(self) -> bool {
+        self.ttft_ms == 0 && self.chunk_ms == 0 && self.jitter_ms == 0
+    }
+
     /// The waits of a stream, one per event.
     pub(crate) fn schedule(self) -> Schedule {
         Schedule {

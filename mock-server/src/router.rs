@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use bytes::Bytes;
-use chatwire::types::{ChatRequest, Maybe};
+use chatwire::types::{ChatRequest, Maybe, ParseError};
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
@@ -21,7 +21,7 @@ use crate::errors::ApiError;
 use crate::fault::{Fault, OUTPUT_MODERATION};
 use crate::fixtures::Fixtures;
 use crate::generate::{count_tokens, created, hash_parts, request_id};
-use crate::journal::{masked_headers, now_ms, Journal, ReceivedRequest};
+use crate::journal::{copied_headers, now_ms, Entry, Journal};
 use crate::models;
 use crate::pacing::Pacing;
 use crate::profile::Profile;
@@ -71,7 +71,7 @@ impl State {
 /// What the journal keeps of a request besides its head.
 #[derive(Debug, Default)]
 struct Seen {
-    body: Vec<u8>,
+    body: Bytes,
     scenario: Option<String>,
 }
 
@@ -135,17 +135,18 @@ pub(crate) async fn handle(
     if path.starts_with(admin::PREFIX) {
         return Ok(admin::handle(&state, req).await);
     }
-    let headers = masked_headers(req.headers());
+    let headers = copied_headers(req.headers());
     let time_ms = now_ms();
     let mut seen = Seen::default();
     let response = route(&state, req, &mut seen).await;
     let status = response.status().as_u16();
     tracing::info!(%method, %path, status, "request");
-    state.journal.push(ReceivedRequest {
-        method: method.as_str().to_owned(),
+    state.journal.push(Entry {
+        method,
         path,
         headers,
-        body: String::from_utf8_lossy(&seen.body).into_owned(),
+        // Copied: the collected body may share the connection's read buffer.
+        body: Bytes::copy_from_slice(&seen.body),
         time_ms,
         scenario: seen.scenario,
         status,
@@ -253,7 +254,7 @@ async fn chat(
             return error(&ApiError::unreadable_body(e), early_id, profile);
         }
     };
-    seen.body = body.to_vec();
+    seen.body = body.clone();
     if let (Some(dir), Some(upstream)) = (&state.config.record_to, &state.config.upstream) {
         return match record::proxy(upstream, dir, &parts.headers, body.clone()).await {
             Ok(response) => response,
@@ -269,9 +270,9 @@ async fn chat(
             return response;
         }
     }
-    let probed = ChatRequest::from_slice(&body)
-        .ok()
-        .map(|r| ChatInput::from_request(&r));
+    // Parsed once: the scenario probe and the reply both read it.
+    let parsed = ChatRequest::from_slice(&body);
+    let probed = parsed.as_ref().ok().map(ChatInput::from_request);
     let selected = {
         // A poisoned lock only means a scenario upload panicked; the list is still whole.
         let scenarios = state.scenarios.read().unwrap_or_else(|e| e.into_inner());
@@ -299,7 +300,7 @@ async fn chat(
     let Some((scenario, draw)) = scenario else {
         return answer(
             state,
-            &body,
+            (&body, parsed),
             Script::Default,
             header_pacing.or(state.config.pacing),
             None,
@@ -318,7 +319,7 @@ async fn chat(
     };
     let pacing = header_pacing.or(scenario.pacing).or(state.config.pacing);
     let fault = scenario.fault.filter(|f| f.strikes(draw));
-    answer(state, &body, script, pacing, fault.as_ref(), slot)
+    answer(state, (&body, parsed), script, pacing, fault.as_ref(), slot)
 }
 
 /// DashScope's 429 for a request over a rate limit, with `Retry-After`.
@@ -346,10 +347,11 @@ enum Script {
     Chunks(Vec<String>),
 }
 
-/// Checks and answers a chat request body, as a stream or a completion.
+/// Checks and answers a chat request body (with what parsing it gave), as a stream or a
+/// completion.
 fn answer(
     state: &State,
-    body: &[u8],
+    (body, parsed): (&[u8], Result<ChatRequest<'_>, ParseError>),
     script: Script,
     pacing: Option<Pacing>,
     fault: Option<&Fault>,
@@ -357,7 +359,7 @@ fn answer(
 ) -> Response<Body> {
     let contract = state.contract();
     let profile = contract.profile;
-    let admitted = match admit(body, state.config.seed, &state.fixtures, contract) {
+    let admitted = match admit_parsed(body, parsed, state.config.seed, &state.fixtures, contract) {
         Ok(admitted) => admitted,
         Err(rejected) => return error(&rejected.0, &rejected.1, profile),
     };
@@ -427,17 +429,17 @@ fn answer(
         Script::Chunks(chunks) => {
             let events = stream::script(&chunks);
             let count = events.len();
-            stream::spawn(events.into_iter(), count, delivery)
+            stream::deliver(events.into_iter(), count, delivery)
         }
         _ => {
             let plan =
                 ChunkPlan::with_quirks(meta, reply, input.include_usage, state.config.quirks)
                     .openai_conventions(profile == Profile::OpenAi);
             let count = plan.len();
-            stream::spawn(plan, count, delivery)
+            stream::deliver(plan, count, delivery)
         }
     };
-    sse_response(StatusCode::OK, body.boxed_unsync(), &rid)
+    sse_response(StatusCode::OK, body, &rid)
 }
 
 /// A scenario's error: its envelope with `Retry-After`, or for a streaming request with
@@ -504,9 +506,28 @@ pub(crate) fn admit(
     fixtures: &Fixtures,
     contract: Contract,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
-    let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
-    let request = ChatRequest::from_slice(body)
-        .map_err(|e| Box::new((ApiError::malformed_json(&e), body_id.clone())))?;
+    admit_parsed(
+        body,
+        ChatRequest::from_slice(body),
+        seed,
+        fixtures,
+        contract,
+    )
+}
+
+/// [`admit`] for a body already parsed (`parsed` is what `ChatRequest::from_slice(body)`
+/// gave).
+fn admit_parsed(
+    body: &[u8],
+    parsed: Result<ChatRequest<'_>, ParseError>,
+    seed: u64,
+    fixtures: &Fixtures,
+    contract: Contract,
+) -> Result<Admitted, Box<(ApiError, String)>> {
+    let request = parsed.map_err(|e| {
+        let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
+        Box::new((ApiError::malformed_json(&e), body_id))
+    })?;
     let key = hash_parts(&[
         &request.seed.value().copied().unwrap_or(seed).to_le_bytes(),
         body,
@@ -533,9 +554,11 @@ pub(crate) fn admit(
     let mut asked = request.clone();
     asked.stream = Maybe::Absent;
     asked.stream_options = Maybe::Absent;
+    let mut asked_json = Vec::with_capacity(body.len());
+    asked.write_json(&mut asked_json);
     let text_key = hash_parts(&[
         &request.seed.value().copied().unwrap_or(seed).to_le_bytes(),
-        asked.to_json().as_bytes(),
+        &asked_json,
     ]);
     match engine::respond(&input, info, fixtures, text_key) {
         Ok(reply) => Ok(Admitted {

@@ -1,5 +1,7 @@
-//! Streaming: a reply's chunks in DashScope's order and shape, framed as Server-Sent Events and
-//! handed to the connection one at a time, each produced only when the previous one was taken.
+//! Streaming: a reply's chunks in DashScope's order and shape, framed as Server-Sent Events.
+//! When something times the stream (pacing, a chunk hook, a reset fault) the events are handed
+//! to the connection one at a time, each produced only when the previous one was taken;
+//! otherwise they are produced at once and sent as one frame. The bytes are the same.
 //!
 //! A text choice streams a role chunk (`"delta":{"content":"","role":"assistant"}`), its content
 //! pieces, and a finish chunk (`"delta":{"content":""}` with the finish reason). A thinking
@@ -14,19 +16,21 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use chatwire::sse::{Encoder, DONE_EVENT};
 use chatwire::types::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, List, Maybe, MessageContent, Role,
     ToolCallDelta, ToolType,
 };
-use hyper::body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt as _;
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
 use crate::fault::FaultKind;
 use crate::pacing::Pacing;
 use crate::quirks::{ContinuationIds, KeyOrder, Quirks};
+use crate::router::Body;
 use crate::wire::{ChoiceOut, Meta, Reply};
 
 /// Where a stream stands when a chunk hook runs: chunk `index` of `count` (the `[DONE]` event
@@ -81,6 +85,8 @@ pub(crate) struct ChunkPlan {
     reply: Reply,
     steps: Vec<Step>,
     next: usize,
+    /// Writes every event of the stream.
+    writer: EventWriter,
     /// OpenAI's conventions: a finish chunk with `"delta":{}` for a text answer too, and
     /// tool-call continuations without `id` and `type`.
     openai: bool,
@@ -122,6 +128,7 @@ impl ChunkPlan {
             reply,
             steps,
             next: 0,
+            writer: EventWriter::default(),
             openai: false,
         }
     }
@@ -139,8 +146,8 @@ impl ChunkPlan {
         self.steps.len()
     }
 
-    /// Serializes one step as an SSE event.
-    fn render(&self, step: Step) -> Bytes {
+    /// Serializes one step as an SSE event with `writer`.
+    fn render(&self, step: Step, writer: &mut EventWriter) -> Bytes {
         if step == Step::Done {
             return Bytes::from_static(DONE_EVENT);
         }
@@ -249,14 +256,16 @@ impl ChunkPlan {
                 (choice, delta, Some(out.finish_reason))
             }
             Step::Usage | Step::Done => {
-                chunk = chunk.with_usage(self.reply.usage.to_wire());
-                return frame(&chunk);
+                chunk.usage = Maybe::Value(self.reply.usage.to_wire());
+                return writer.frame(&chunk);
             }
         };
         let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
         choice.finish_reason = finish.map_or(Maybe::Null, |f| Maybe::Value(f.to_wire()));
         choice.logprobs = Maybe::Null;
-        frame(&chunk.with_choice(choice))
+        // Filled in place: a chunk is large, and every move of it is a copy.
+        chunk.choices.get_or_insert_with(List::new).push(choice);
+        writer.frame(&chunk)
     }
 }
 
@@ -266,7 +275,9 @@ impl Iterator for ChunkPlan {
     fn next(&mut self) -> Option<Bytes> {
         let step = *self.steps.get(self.next)?;
         self.next += 1;
-        let event = self.render(step);
+        let mut writer = std::mem::take(&mut self.writer);
+        let event = self.render(step, &mut writer);
+        self.writer = writer;
         if self.quirks.key_order == KeyOrder::DashScope {
             if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
                 return Some(Bytes::from(reordered));
@@ -326,16 +337,32 @@ fn piece(list: &[String], i: usize) -> &str {
     list.get(i).map_or("", String::as_str)
 }
 
-/// `data: <json>\n\n`, written by chatwire's SSE encoder.
-fn frame<T: Serialize>(value: &T) -> Bytes {
-    let mut out = Vec::new();
-    if Encoder::new().write_json(&mut out, value).is_err() {
-        // Invariant: the chunk structs hold only strings, integers, options and vectors, which
-        // always serialize, and a `Vec` never runs out of room; an empty object stands in.
-        out.clear();
-        out.extend_from_slice(b"data: {}\n\n");
+/// Room for the events of a short stream, allocated at once and shared by them.
+const STREAM_CAPACITY: usize = 8 * 1024;
+
+/// Writes the events of one stream: each is written after the previous one into a shared
+/// buffer and split off it, so a stream costs a few allocations, not one per event.
+#[derive(Debug, Clone, Default)]
+struct EventWriter {
+    encoder: Encoder,
+    buf: BytesMut,
+}
+
+impl EventWriter {
+    /// `data: <json>\n\n`, written by chatwire's SSE encoder.
+    fn frame<T: Serialize>(&mut self, value: &T) -> Bytes {
+        if self.buf.capacity() < STREAM_CAPACITY / 8 {
+            self.buf.reserve(STREAM_CAPACITY);
+        }
+        if self.encoder.write_json(&mut self.buf, value).is_err() {
+            // Invariant: the chunk structs hold only strings, integers, options and vectors,
+            // which always serialize, and a `BytesMut` grows as needed (the encoder writes
+            // nothing when it fails); an empty object stands in.
+            self.buf.clear();
+            self.buf.extend_from_slice(b"data: {}\n\n");
+        }
+        self.buf.split().freeze()
     }
-    Bytes::from(out)
 }
 
 /// How a stream is delivered: its fault, its pace, the test hook, and anything to hold until
@@ -371,6 +398,114 @@ const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 const MALFORMED: &[u8] =
     b"data: {\"id\":\"chatcmpl-broken\",\"choices\":[{\"delta\":{\"content\":\"\n\n";
 
+impl Delivery {
+    /// Whether every event can be produced at once: nothing waits between events (no pacing,
+    /// or a pacing of zeros), no hook holds them, and no fault cuts the connection (a reset
+    /// must come after the events before it reached the client).
+    fn is_immediate(&self) -> bool {
+        self.pacing.is_none_or(|p| p.is_zero())
+            && self.hook.is_none()
+            && self.fault != Some(FaultKind::Reset)
+    }
+}
+
+/// What a stream does after one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// On to the next event.
+    Continue,
+    /// The stream ends after what was just produced.
+    End,
+}
+
+/// What event `index` becomes under `fault` (striking at `after`): the items to send, pushed
+/// onto `out`, and whether the stream goes on. Both delivery paths go through here, so a
+/// stream's bytes are the same however it is delivered.
+fn fault_step(
+    fault: Option<FaultKind>,
+    after: usize,
+    error_event: &Bytes,
+    index: usize,
+    event: Bytes,
+    out: &mut Vec<Result<Bytes, StreamAbort>>,
+) -> Flow {
+    match fault {
+        Some(FaultKind::KeepAlive) => {
+            out.push(Ok(Bytes::from_static(KEEP_ALIVE)));
+            out.push(Ok(event));
+        }
+        Some(FaultKind::Truncate) if index == after => return Flow::End,
+        Some(FaultKind::ErrorAfter) if index == after => {
+            out.push(Ok(error_event.clone()));
+            return Flow::End;
+        }
+        Some(FaultKind::Reset) if index == after => {
+            out.push(Err(StreamAbort));
+            return Flow::End;
+        }
+        Some(FaultKind::Malformed) if index == after => {
+            out.push(Ok(Bytes::from_static(MALFORMED)));
+        }
+        Some(FaultKind::Duplicate) if index == after => {
+            out.push(Ok(event.clone()));
+            out.push(Ok(event));
+        }
+        _ => out.push(Ok(event)),
+    }
+    Flow::Continue
+}
+
+/// The body of a stream of `count` events delivered as `delivery` says: produced all at once
+/// and sent as one frame when nothing needs timing ([`coalesce`]), otherwise one frame per
+/// event from a task ([`spawn`]). The bytes are the same either way.
+pub(crate) fn deliver<I>(events: I, count: usize, delivery: Delivery) -> Body
+where
+    I: Iterator<Item = Bytes> + Send + 'static,
+{
+    if delivery.is_immediate() {
+        coalesce(events, count, delivery).boxed_unsync()
+    } else {
+        spawn(events, count, delivery).boxed_unsync()
+    }
+}
+
+/// Produces `count` events at once, as `delivery` says, into one frame. For deliveries where
+/// nothing waits between events: no pacing, no hook and no reset (see [`deliver`]).
+pub(crate) fn coalesce<I>(events: I, count: usize, delivery: Delivery) -> PreparedBody
+where
+    I: Iterator<Item = Bytes>,
+{
+    let Delivery {
+        fault,
+        after,
+        error_event,
+        hold,
+        ..
+    } = delivery;
+    let mut body = BytesMut::new();
+    let mut out = Vec::with_capacity(2);
+    for (index, event) in events.take(count).enumerate() {
+        if index == 0 {
+            // Events of one stream are of a size: room for them all, grown only when a
+            // longer one comes.
+            body.reserve(event.len() * (count + 1));
+        }
+        let flow = fault_step(fault, after, &error_event, index, event, &mut out);
+        // A reset never reaches this path; were one produced, the bytes before it stand.
+        for item in out.drain(..).flatten() {
+            body.extend_from_slice(&item);
+        }
+        if flow == Flow::End {
+            break;
+        }
+    }
+    PreparedBody {
+        data: (!body.is_empty()).then(|| body.freeze()),
+        sent: false,
+        hold,
+    }
+}
+
 /// Starts producing `count` events on a task, as `delivery` says; the returned body yields
 /// each event as its own frame as soon as it is produced.
 pub(crate) fn spawn<I>(mut events: I, count: usize, delivery: Delivery) -> ChannelBody
@@ -389,6 +524,7 @@ where
             hold,
         } = delivery;
         let mut schedule = pacing.map(Pacing::schedule);
+        let mut out = Vec::with_capacity(2);
         for index in 0..count {
             if let Some(schedule) = &mut schedule {
                 let wait = schedule.wait(index);
@@ -400,41 +536,68 @@ where
                 hook(ChunkPoint { index, count }).await;
             }
             let Some(event) = events.next() else { break };
-            let mut out: Vec<Result<Bytes, StreamAbort>> = Vec::with_capacity(2);
-            match fault {
-                Some(FaultKind::KeepAlive) => {
-                    out.push(Ok(Bytes::from_static(KEEP_ALIVE)));
-                    out.push(Ok(event));
-                }
-                Some(FaultKind::Truncate) if index == after => break,
-                Some(FaultKind::ErrorAfter) if index == after => {
-                    out.push(Ok(error_event.clone()));
-                }
-                Some(FaultKind::Reset) if index == after => out.push(Err(StreamAbort)),
-                Some(FaultKind::Malformed) if index == after => {
-                    out.push(Ok(Bytes::from_static(MALFORMED)));
-                }
-                Some(FaultKind::Duplicate) if index == after => {
-                    out.push(Ok(event.clone()));
-                    out.push(Ok(event));
-                }
-                _ => out.push(Ok(event)),
-            }
-            let ends = out.iter().any(Result::is_err)
-                || (fault == Some(FaultKind::ErrorAfter) && index == after);
-            for item in out {
+            let flow = fault_step(fault, after, &error_event, index, event, &mut out);
+            for item in out.drain(..) {
                 if tx.send(item).await.is_err() {
                     // The client went away.
                     return;
                 }
             }
-            if ends {
+            if flow == Flow::End {
                 break;
             }
         }
         drop(hold);
     });
     ChannelBody { rx }
+}
+
+/// A stream produced at once: its bytes as one frame, and what the stream holds until the
+/// body is done (a rate limiter's concurrency slot). The length is left unknown, so the
+/// response is chunked like every other stream.
+pub(crate) struct PreparedBody {
+    data: Option<Bytes>,
+    /// Whether the frame has been handed out: the body says it is over from then on, so the
+    /// connection writes the end of the chunked body with the frame.
+    sent: bool,
+    hold: Option<Box<dyn Send>>,
+}
+
+impl std::fmt::Debug for PreparedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBody")
+            .field("data", &self.data.as_ref().map(Bytes::len))
+            .field("hold", &self.hold.is_some())
+            .finish()
+    }
+}
+
+impl HttpBody for PreparedBody {
+    type Data = Bytes;
+    type Error = StreamAbort;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, StreamAbort>>> {
+        let data = self.data.take();
+        if data.is_none() {
+            // The stream is over: release what it held.
+            self.hold = None;
+        }
+        self.sent = true;
+        Poll::Ready(data.map(|d| Ok(Frame::data(d))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        // Not before the first poll: an empty stream stays a chunked body, as on the
+        // per-event path, instead of a `content-length: 0` one.
+        self.sent
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
 }
 
 /// A response body fed by a channel, one frame per message.
@@ -450,7 +613,7 @@ impl ChannelBody {
     }
 }
 
-impl Body for ChannelBody {
+impl HttpBody for ChannelBody {
     type Data = Bytes;
     type Error = StreamAbort;
 
@@ -492,6 +655,9 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
+    use crate::fixtures::Fixtures;
+    use crate::profile::Profile;
+    use crate::router::{admit, Contract};
     use crate::wire::{CallOut, FinishOut, UsageOut};
 
     fn meta() -> Meta {
@@ -677,5 +843,122 @@ mod tests {
         let repeated = plan(quirks);
         assert_eq!(fragment(&repeated[2])["id"], "call_a");
         assert_eq!(fragment(&repeated[3])["id"], "call_b");
+    }
+
+    /// Request bodies whose streams cover text, thinking, several choices and tool calls.
+    const STREAMED: &[&str] = &[
+        r#"{"model":"qwen-plus","seed":7,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Tell me about Singapore's weather."}]}"#,
+        r#"{"model":"qwen-plus","n":3,"enable_thinking":true,"stream":true,"messages":[{"role":"user","content":"ünïcödé — 漢字 🎉 \"quoted\""}]}"#,
+        r#"{"model":"qwen3-235b-a22b-thinking-2507","stream":true,"stream_options":{"include_usage":true},"parallel_tool_calls":true,"tools":[{"type":"function","function":{"name":"get_current_weather","parameters":{"type":"object","properties":{"location":{"type":"string"}}}}},{"type":"function","function":{"name":"get_current_time","parameters":{}}}],"messages":[{"role":"user","content":"What time is it, and the weather in San Francisco?"}]}"#,
+        r#"{"model":"qwen-max","stream":true,"tool_choice":"required","tools":[{"type":"function","function":{"name":"x","parameters":{"properties":{"q":{"type":"string"}}}}}],"messages":[{"role":"user","content":"q"}]}"#,
+    ];
+
+    /// The events of `body`'s stream as the server plans them for `profile` and `quirks`.
+    fn planned(body: &str, profile: Profile, quirks: Quirks) -> ChunkPlan {
+        let contract = Contract {
+            profile,
+            scopes: crate::models::scope::ALL,
+        };
+        let admitted = admit(body.as_bytes(), 3, &Fixtures::builtin(), contract).unwrap();
+        let meta = Meta {
+            id: format!("chatcmpl-{}", admitted.rid),
+            created: 9,
+            model: admitted.input.model.clone(),
+        };
+        ChunkPlan::with_quirks(meta, admitted.reply, admitted.input.include_usage, quirks)
+            .openai_conventions(profile == Profile::OpenAi)
+    }
+
+    /// The delivery of a fault striking at `after`, with an in-stream error event.
+    fn delivery(fault: Option<FaultKind>, after: usize) -> Delivery {
+        Delivery {
+            fault,
+            after,
+            error_event: data_event(br#"{"error":{"code":"data_inspection_failed"}}"#),
+            ..Delivery::default()
+        }
+    }
+
+    /// Every frame of a body, in order, and whether it ended with an error.
+    async fn frames<B: HttpBody<Data = Bytes>>(body: B) -> (Vec<Bytes>, bool) {
+        let mut body = std::pin::pin!(body);
+        let mut out = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            match frame {
+                Ok(frame) => out.extend(frame.into_data().ok()),
+                Err(_) => return (out, true),
+            }
+        }
+        (out, false)
+    }
+
+    /// A stream sent at once is byte for byte the stream sent event by event, for every
+    /// request, profile, key order and fault that the at-once path serves.
+    #[tokio::test]
+    async fn coalesced_streams_match_per_event_streams() {
+        let faults = [
+            None,
+            Some(FaultKind::KeepAlive),
+            Some(FaultKind::Truncate),
+            Some(FaultKind::ErrorAfter),
+            Some(FaultKind::Malformed),
+            Some(FaultKind::Duplicate),
+        ];
+        let dashscope_order = Quirks {
+            key_order: KeyOrder::DashScope,
+            ..Quirks::default()
+        };
+        let mut compared = 0;
+        for body in STREAMED {
+            for profile in [Profile::DashScope, Profile::OpenAi] {
+                for quirks in [Quirks::default(), dashscope_order] {
+                    let plan = planned(body, profile, quirks);
+                    let count = plan.len();
+                    for fault in faults {
+                        for after in [0, 1, count / 2, count - 1, count + 3] {
+                            let at_once = delivery(fault, after);
+                            assert!(at_once.is_immediate());
+                            let (coalesced, failed) =
+                                frames(coalesce(plan.clone(), count, at_once)).await;
+                            assert!(!failed);
+                            assert!(coalesced.len() <= 1, "one frame: {}", coalesced.len());
+                            let (per_event, failed) =
+                                frames(spawn(plan.clone(), count, delivery(fault, after))).await;
+                            assert!(!failed);
+                            assert_eq!(
+                                coalesced.concat(),
+                                per_event.concat(),
+                                "{body} {profile:?} {quirks:?} {fault:?} after {after}"
+                            );
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, STREAMED.len() * 2 * 2 * 6 * 5);
+    }
+
+    /// Only a delivery where nothing waits and nothing cuts the connection is sent at once.
+    #[test]
+    fn timed_deliveries_are_not_coalesced() {
+        assert!(Delivery::default().is_immediate());
+        let zero = Delivery {
+            pacing: Some(Pacing::default()),
+            ..Delivery::default()
+        };
+        assert!(zero.is_immediate());
+        let paced = Delivery {
+            pacing: Some("chunk_ms=1".parse().unwrap()),
+            ..Delivery::default()
+        };
+        assert!(!paced.is_immediate());
+        let hooked = Delivery {
+            hook: Some(Arc::new(|_| Box::pin(async {}))),
+            ..Delivery::default()
+        };
+        assert!(!hooked.is_immediate());
+        assert!(!delivery(Some(FaultKind::Reset), 2).is_immediate());
+        assert!(delivery(Some(FaultKind::Truncate), 2).is_immediate());
     }
 }

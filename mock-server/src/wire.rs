@@ -321,7 +321,16 @@ pub(crate) fn completion_body(meta: &Meta, reply: &Reply) -> Vec<u8> {
         wire.logprobs = Maybe::Null;
         completion = completion.with_choice(wire);
     }
-    completion.to_json().into_bytes()
+    let text: usize = reply
+        .choices
+        .iter()
+        .flat_map(|c| c.content.iter().chain(&c.reasoning))
+        .map(String::len)
+        .sum();
+    // Room for the envelope and the texts (escapes aside), so the buffer rarely grows.
+    let mut out = Vec::with_capacity(512 + text + 384 * reply.choices.len());
+    completion.write_json(&mut out);
+    out
 }
 
 #[cfg(test)]

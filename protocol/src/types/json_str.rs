@@ -72,7 +72,7 @@ impl<'a> JsonStr<'a> {
 
     /// Wraps already-validated string contents.
     pub(crate) fn from_validated_raw(raw: &'a str) -> Self {
-        Self::from_scanned_raw(raw, raw.as_bytes().contains(&b'\\'))
+        Self::from_scanned_raw(raw, memchr::memchr(b'\\', raw.as_bytes()).is_some())
     }
 
     /// Wraps already-validated string contents whose scan found whether they hold an escape.
