@@ -421,40 +421,28 @@ pub fn response_frags(corpus: &Corpus) -> Vec<Vec<Bytes>> {
 }
 
 /// chatwire's typed layer: `stream::ChunkDecoder` (SSE, then the chunk fast path), one
-/// decoder reused across responses (`finish` between them keeps its buffers).
-pub fn chatwire_stream_typed(responses: &[Vec<Bytes>]) -> Typed {
+/// decoder reused across responses (`finish` between them keeps its buffers); each piece fed
+/// (`feed`), or read in place (`decode`) when `in_place`.
+pub fn chatwire_stream_typed(responses: &[Vec<Bytes>], in_place: bool) -> Typed {
     let mut decoder = ChunkDecoder::new();
     let mut out = Typed::default();
     let mut scratch = String::new();
-    for response in responses {
-        for piece in response {
-            decoder.feed(piece);
-            while let Some(item) = decoder.next_item().expect("a valid stream") {
-                if let StreamItem::Chunk(chunk) = item {
-                    count_chunk(&chunk, &mut scratch, &mut out);
-                }
-            }
+    let mut count = |item: StreamItem<'_>| {
+        if let StreamItem::Chunk(chunk) = item {
+            count_chunk(&chunk, &mut scratch, &mut out);
         }
-        assert!(
-            decoder.finish().is_clean(),
-            "each response ends with [DONE]"
-        );
-    }
-    out
-}
-
-/// chatwire: `ChunkDecoder::decode` (each piece read in place, not copied into the
-/// decoder), one stream per response.
-pub fn chatwire_decode_typed(responses: &[Vec<Bytes>]) -> Typed {
-    let mut decoder = ChunkDecoder::new();
-    let mut out = Typed::default();
-    let mut scratch = String::new();
+    };
     for response in responses {
         for piece in response {
-            let mut items = decoder.decode(piece);
-            while let Some(item) = items.next_item().expect("a valid stream") {
-                if let StreamItem::Chunk(chunk) = item {
-                    count_chunk(&chunk, &mut scratch, &mut out);
+            if in_place {
+                let mut items = decoder.decode(piece);
+                while let Some(item) = items.next_item().expect("a valid stream") {
+                    count(item);
+                }
+            } else {
+                decoder.feed(piece);
+                while let Some(item) = decoder.next_item().expect("a valid stream") {
+                    count(item);
                 }
             }
         }
