@@ -185,20 +185,7 @@ impl ChunkDecoder {
     /// [`Accumulate`](super::StreamErrorKind::Accumulate). The items before it were
     /// applied; call again to go on after it.
     pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
-        loop {
-            // Matched by reference: a chunk is large, and is read where it was built.
-            let item = self.next_item();
-            let applied = match &item {
-                Ok(None) => return Ok(()),
-                Ok(Some(StreamItem::Chunk(chunk))) => acc.push(chunk),
-                Ok(Some(StreamItem::Error(envelope))) => acc.push_error(envelope),
-                Ok(Some(_)) => Ok(()),
-                Err(_) => return item.map(drop),
-            };
-            drop(item);
-            let (event, offset) = self.state.last;
-            applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
-        }
+        drain(self, acc)
     }
 
     /// Ends the input: reports how the stream ended, and readies the decoder for another
@@ -275,20 +262,55 @@ impl ChunkDecode<'_> {
     ///
     /// As [`ChunkDecoder::drain_into`].
     pub fn drain_into(&mut self, acc: &mut Accumulator) -> Result<(), StreamError> {
-        loop {
-            // Matched by reference: a chunk is large, and is read where it was built.
-            let item = self.next_item();
-            let applied = match &item {
-                Ok(None) => return Ok(()),
-                Ok(Some(StreamItem::Chunk(chunk))) => acc.push(chunk),
-                Ok(Some(StreamItem::Error(envelope))) => acc.push_error(envelope),
-                Ok(Some(_)) => Ok(()),
-                Err(_) => return item.map(drop),
-            };
-            drop(item);
-            let (event, offset) = self.state.last;
-            applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
-        }
+        drain(self, acc)
+    }
+}
+
+/// A source of items read one at a time, each borrowing the source until the next:
+/// [`ChunkDecoder`] and [`ChunkDecode`], for [`drain`].
+trait Items {
+    fn next_item(&mut self) -> Result<Option<StreamItem<'_>>, StreamError>;
+
+    /// The index and stream offset of the event read last.
+    fn last(&self) -> (u64, u64);
+}
+
+impl Items for ChunkDecoder {
+    fn next_item(&mut self) -> Result<Option<StreamItem<'_>>, StreamError> {
+        ChunkDecoder::next_item(self)
+    }
+
+    fn last(&self) -> (u64, u64) {
+        self.state.last
+    }
+}
+
+impl Items for ChunkDecode<'_> {
+    fn next_item(&mut self) -> Result<Option<StreamItem<'_>>, StreamError> {
+        ChunkDecode::next_item(self)
+    }
+
+    fn last(&self) -> (u64, u64) {
+        self.state.last
+    }
+}
+
+/// Applies every item of `items` to `acc` (`drain_into` of both sources).
+#[inline]
+fn drain(items: &mut impl Items, acc: &mut Accumulator) -> Result<(), StreamError> {
+    loop {
+        // Matched by reference: a chunk is large, and is read where it was built.
+        let item = items.next_item();
+        let applied = match &item {
+            Ok(None) => return Ok(()),
+            Ok(Some(StreamItem::Chunk(chunk))) => acc.push(chunk),
+            Ok(Some(StreamItem::Error(envelope))) => acc.push_error(envelope),
+            Ok(Some(_)) => Ok(()),
+            Err(_) => return item.map(drop),
+        };
+        drop(item);
+        let (event, offset) = items.last();
+        applied.map_err(|err| StreamError::accumulate(err, event, offset))?;
     }
 }
 
