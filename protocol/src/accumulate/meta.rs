@@ -141,6 +141,7 @@ impl Meta {
             usage: Maybe::from_option(self.usage.clone()),
             extra: self.extra.clone(),
         }
+        .without_shadowed_extra()
     }
 
     /// The fields, moved.
@@ -154,6 +155,36 @@ impl Meta {
             usage: Maybe::from_option(self.usage),
             extra: self.extra,
         }
+        .without_shadowed_extra()
+    }
+}
+
+impl MetaFields {
+    /// Drops the unknown fields named like a field the completion writes itself, so that
+    /// its JSON has each key once and reads back equal.
+    ///
+    /// Such a field comes from a chunk whose typed field did not fit (`"created":
+    /// 1714.31028` is kept raw under `created`, see the lenient fields of
+    /// [`ChatCompletionChunk`]): it is kept only while no chunk has given the typed value.
+    fn without_shadowed_extra(mut self) -> Self {
+        let set = |key: &str| match key {
+            // Written by every completion.
+            "object" | "choices" => true,
+            "id" => !self.id.is_absent(),
+            "model" => !self.model.is_absent(),
+            "system_fingerprint" => !self.system_fingerprint.is_absent(),
+            "created" => !self.created.is_absent(),
+            "service_tier" => !self.service_tier.is_absent(),
+            "usage" => !self.usage.is_absent(),
+            _ => false,
+        };
+        let shadowed = self.extra.iter().any(|(key, _)| set(key));
+        if shadowed {
+            let mut extra = core::mem::take(&mut self.extra);
+            extra.retain(|key, _| !set(key));
+            self.extra = extra;
+        }
+        self
     }
 }
 
@@ -209,6 +240,28 @@ mod tests {
         assert_eq!(fields.extra.get("citations").unwrap().get(), r#"["a","b"]"#);
         assert_eq!(fields.extra.get("x_groq").unwrap().get(), r#"{"id":"q"}"#);
         assert!(fields.extra.get("obfuscation").is_none());
+        assert_eq!(fields.extra.len(), 2);
+    }
+
+    #[test]
+    fn a_raw_value_kept_under_a_typed_name_gives_way_to_the_typed_value() {
+        // `created` that does not fit a `u64` is kept raw in the chunk's `extra`.
+        let fields = meta(&[
+            r#"{"created":1714.5,"choices":[]}"#,
+            r#"{"created":7,"choices":[]}"#,
+        ]);
+        assert_eq!(fields.created, Maybe::Value(7));
+        assert!(fields.extra.get("created").is_none());
+        let fields = meta(&[
+            r#"{"created":7,"choices":[]}"#,
+            r#"{"created":1714.5,"choices":[]}"#,
+        ]);
+        assert_eq!(fields.created, Maybe::Value(7));
+        assert!(fields.extra.get("created").is_none());
+        // With no typed value, the raw one is all there is, and stays.
+        let fields = meta(&[r#"{"created":1714.5,"x":1,"choices":[]}"#]);
+        assert!(fields.created.is_absent());
+        assert_eq!(fields.extra.get("created").unwrap().get(), "1714.5");
         assert_eq!(fields.extra.len(), 2);
     }
 
