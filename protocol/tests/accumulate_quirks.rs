@@ -617,3 +617,36 @@ fn hostile_chunks_never_panic() {
         .all(|c| { c.message.value().is_some_and(|m| m.calls().len() <= 3) }));
     let _ = completion.to_json();
 }
+
+/// Found by the `accumulate` fuzz target: a `created` that does not fit a `u64` is kept raw
+/// under `created` in the chunk's unknown fields. Beside a typed `created` from another
+/// chunk, the completion once carried both and wrote the key twice. Now the JSON has each
+/// key once and reads back equal.
+#[test]
+fn a_created_that_does_not_fit_gives_way_to_a_typed_one() {
+    for chunks in [
+        [
+            r#"{"created":18446744073709551615,"model":"m","choices":[]}"#,
+            r#"{"created":1714.31028,"x_":1,"choices":[]}"#,
+        ],
+        [
+            r#"{"created":1714.31028,"x_":1,"choices":[]}"#,
+            r#"{"created":18446744073709551615,"model":"m","choices":[]}"#,
+        ],
+    ] {
+        let completion = accumulate(&chunks);
+        assert_eq!(completion.created.value(), Some(&u64::MAX));
+        let text = completion.to_json();
+        assert_eq!(text.matches("\"created\"").count(), 1, "{text}");
+        assert_eq!(
+            ChatCompletion::from_json(&text).unwrap(),
+            completion,
+            "{text}"
+        );
+        assert_eq!(value(&completion)["x_"], json!(1));
+    }
+    // With no typed value anywhere, the raw one is what the stream said, and is kept.
+    let completion = accumulate(&[r#"{"created":1714.31028,"choices":[]}"#]);
+    assert!(completion.created.is_absent());
+    assert_eq!(value(&completion)["created"], json!(1714.31028));
+}
