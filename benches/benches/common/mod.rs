@@ -454,6 +454,36 @@ pub fn chatwire_stream_typed(responses: &[Vec<Bytes>], in_place: bool) -> Typed 
     out
 }
 
+/// [`chatwire_stream_typed`] reading in place, each item matched by reference where
+/// `next_item` returns it (`Ok(Some(StreamItem::Chunk(ref chunk)))`), as `drain_into` does:
+/// the ~1 KB chunk is read where it was built instead of being moved out of the `Result` and
+/// the enum first.
+pub fn chatwire_stream_typed_by_ref(responses: &[Vec<Bytes>]) -> Typed {
+    let mut decoder = ChunkDecoder::new();
+    let mut out = Typed::default();
+    let mut scratch = String::new();
+    for response in responses {
+        for piece in response {
+            let mut items = decoder.decode(piece);
+            loop {
+                match items.next_item() {
+                    Ok(Some(StreamItem::Chunk(ref chunk))) => {
+                        count_chunk(chunk, &mut scratch, &mut out);
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(error) => panic!("a valid stream: {error}"),
+                }
+            }
+        }
+        assert!(
+            decoder.finish().is_clean(),
+            "each response ends with [DONE]"
+        );
+    }
+    out
+}
+
 /// chatwire's SSE decoder and the general serde path, per response.
 pub fn chatwire_serde_typed(responses: &[Vec<Bytes>]) -> Typed {
     let mut decoder = Decoder::new();
