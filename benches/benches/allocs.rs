@@ -93,10 +93,10 @@ fn measure(name: &'static str, corpus: &Corpus, feed: &Feed, rows: &mut Vec<Row>
     assert_eq!(framed.events, corpus.events);
     row("eventsource-stream", n);
     let responses = common::response_frags(corpus);
-    let (n, typed) = count(|| common::chatwire_stream_typed(&responses, false));
+    let (n, typed) = count(|| common::chatwire_stream_typed(&responses, common::Typing::Feed));
     assert_eq!(typed, want);
     row("chatwire typed (ChunkDecoder, fast path)", n);
-    let (n, typed) = count(|| common::chatwire_stream_typed(&responses, true));
+    let (n, typed) = count(|| common::chatwire_stream_typed(&responses, common::Typing::Decode));
     assert_eq!(typed, want);
     row("chatwire typed (ChunkDecoder::decode, in place)", n);
     let (n, typed) = count(|| common::chatwire_serde_typed(&responses));

@@ -26,8 +26,8 @@ use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throug
 
 use common::{
     accumulate_facts, async_openai_accumulate, async_openai_responses, chatwire_accumulate,
-    chatwire_serde_typed, chatwire_stream_typed, chatwire_stream_typed_by_ref, response_frags,
-    typed_facts, value_responses,
+    chatwire_serde_typed, chatwire_stream_typed, response_frags, typed_facts, value_responses,
+    Typing,
 };
 
 fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
@@ -37,13 +37,28 @@ fn typed_group(c: &mut Criterion, name: &str, corpus: &Corpus) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(corpus.bytes.len() as u64));
     group.bench_function("chatwire", |b| {
-        b.iter(|| assert_eq!(chatwire_stream_typed(black_box(&responses), false), want))
+        b.iter(|| {
+            assert_eq!(
+                chatwire_stream_typed(black_box(&responses), Typing::Feed),
+                want
+            )
+        })
     });
     group.bench_function("chatwire-decode", |b| {
-        b.iter(|| assert_eq!(chatwire_stream_typed(black_box(&responses), true), want))
+        b.iter(|| {
+            assert_eq!(
+                chatwire_stream_typed(black_box(&responses), Typing::Decode),
+                want
+            )
+        })
     });
     group.bench_function("chatwire-decode-by-ref", |b| {
-        b.iter(|| assert_eq!(chatwire_stream_typed_by_ref(black_box(&responses)), want))
+        b.iter(|| {
+            assert_eq!(
+                chatwire_stream_typed(black_box(&responses), Typing::DecodeByRef),
+                want
+            )
+        })
     });
     group.bench_function("chatwire-serde", |b| {
         b.iter(|| assert_eq!(chatwire_serde_typed(black_box(&responses)), want))

@@ -420,59 +420,60 @@ pub fn response_frags(corpus: &Corpus) -> Vec<Vec<Bytes>> {
         .collect()
 }
 
-/// chatwire's typed layer: `stream::ChunkDecoder` (SSE, then the chunk fast path), one
-/// decoder reused across responses (`finish` between them keeps its buffers); each piece fed
-/// (`feed`), or read in place (`decode`) when `in_place`.
-pub fn chatwire_stream_typed(responses: &[Vec<Bytes>], in_place: bool) -> Typed {
-    let mut decoder = ChunkDecoder::new();
-    let mut out = Typed::default();
-    let mut scratch = String::new();
-    let mut count = |item: StreamItem<'_>| {
-        if let StreamItem::Chunk(chunk) = item {
-            count_chunk(&chunk, &mut scratch, &mut out);
-        }
-    };
-    for response in responses {
-        for piece in response {
-            if in_place {
-                let mut items = decoder.decode(piece);
-                while let Some(item) = items.next_item().expect("a valid stream") {
-                    count(item);
-                }
-            } else {
-                decoder.feed(piece);
-                while let Some(item) = decoder.next_item().expect("a valid stream") {
-                    count(item);
-                }
-            }
-        }
-        assert!(
-            decoder.finish().is_clean(),
-            "each response ends with [DONE]"
-        );
-    }
-    out
+/// How [`chatwire_stream_typed`] reads the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typing {
+    /// Each piece fed (`feed` + `next_item`), each item taken by value.
+    Feed,
+    /// Each piece read in place (`decode` + `next_item`), each item taken by value (`?`, then
+    /// `if let StreamItem::Chunk(chunk) = item`: what most callers write).
+    Decode,
+    /// Each piece read in place, each item matched by reference where `next_item` returns it
+    /// (`Ok(Some(StreamItem::Chunk(ref chunk)))`), as `drain_into` does: the ~1 KB chunk is
+    /// read where it was built instead of being moved out of the `Result` and the enum first.
+    DecodeByRef,
 }
 
-/// [`chatwire_stream_typed`] reading in place, each item matched by reference where
-/// `next_item` returns it (`Ok(Some(StreamItem::Chunk(ref chunk)))`), as `drain_into` does:
-/// the ~1 KB chunk is read where it was built instead of being moved out of the `Result` and
-/// the enum first.
-pub fn chatwire_stream_typed_by_ref(responses: &[Vec<Bytes>]) -> Typed {
+/// chatwire's typed layer: `stream::ChunkDecoder` (SSE, then the chunk fast path), one
+/// decoder reused across responses (`finish` between them keeps its buffers), reading as
+/// `typing` says.
+pub fn chatwire_stream_typed(responses: &[Vec<Bytes>], typing: Typing) -> Typed {
     let mut decoder = ChunkDecoder::new();
     let mut out = Typed::default();
     let mut scratch = String::new();
+    // An item taken by value: the chunk moved out of the enum, as a caller's `if let` does.
+    fn count(item: StreamItem<'_>, scratch: &mut String, out: &mut Typed) {
+        if let StreamItem::Chunk(chunk) = item {
+            count_chunk(&chunk, scratch, out);
+        }
+    }
     for response in responses {
         for piece in response {
-            let mut items = decoder.decode(piece);
-            loop {
-                match items.next_item() {
-                    Ok(Some(StreamItem::Chunk(ref chunk))) => {
-                        count_chunk(chunk, &mut scratch, &mut out);
+            match typing {
+                Typing::Feed => {
+                    decoder.feed(piece);
+                    while let Some(item) = decoder.next_item().expect("a valid stream") {
+                        count(item, &mut scratch, &mut out);
                     }
-                    Ok(Some(_)) => {}
-                    Ok(None) => break,
-                    Err(error) => panic!("a valid stream: {error}"),
+                }
+                Typing::Decode => {
+                    let mut items = decoder.decode(piece);
+                    while let Some(item) = items.next_item().expect("a valid stream") {
+                        count(item, &mut scratch, &mut out);
+                    }
+                }
+                Typing::DecodeByRef => {
+                    let mut items = decoder.decode(piece);
+                    loop {
+                        match items.next_item() {
+                            Ok(Some(StreamItem::Chunk(ref chunk))) => {
+                                count_chunk(chunk, &mut scratch, &mut out);
+                            }
+                            Ok(Some(_)) => {}
+                            Ok(None) => break,
+                            Err(error) => panic!("a valid stream: {error}"),
+                        }
+                    }
                 }
             }
         }
