@@ -1,6 +1,6 @@
 //! The chunk fast path: a hand-written, fully validating scanner for `chat.completion.chunk`
-//! JSON that builds the very same [`ChatCompletionChunk`] values as the serde path, several
-//! times faster and without allocating.
+//! JSON that builds the very same [`ChatCompletionChunk`] values as the serde path, about
+//! twice as fast (BENCHMARKS.md, "JSON alone") and without allocating.
 //!
 //! [`ChatCompletionChunk::from_json`] and [`ChatCompletionChunk::from_slice`] use it first;
 //! you rarely need this module directly. It is public so that tests, fuzzers and benchmarks
