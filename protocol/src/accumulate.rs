@@ -30,8 +30,10 @@
 //!   they are non-empty (Azure's prompt-filter chunk has `"id":""`, `"created":0`).
 //! - **Unknown top-level fields** (`citations`, `x_groq`, `prompt_filter_results`,
 //!   `provider`…) are kept in the completion's `extra`, the last value of each key winning,
-//!   except `obfuscation` (random padding). Unknown fields of choices and deltas are not
-//!   kept (they describe one chunk: vLLM's `token_ids`, Together's `text`).
+//!   except `obfuscation` (random padding), and except a value kept raw under the name of a
+//!   field the completion sets (a `created` that did not fit a `u64`) once a chunk gave that
+//!   field: the completion's JSON has each key once. Unknown fields of choices and deltas are
+//!   not kept (they describe one chunk: vLLM's `token_ids`, Together's `text`).
 //! - **Errors** are not part of a completion: an `error` inside a chunk is *not* read by
 //!   [`Accumulator::push`]; the [stream decoder](crate::stream) reports it as a separate
 //!   item, which [`Accumulator::push_error`] keeps.
