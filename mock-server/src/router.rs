@@ -290,17 +290,18 @@ async fn chat(
             Selected::None(_) => Err(None),
         }
     };
-    let body_id = request_id(hash_parts(&[&state.config.seed.to_le_bytes(), &body]));
+    // Only the error answers below need it: an admitted request gets its id from its key.
+    let body_id = || request_id(hash_parts(&[&state.config.seed.to_le_bytes(), &body]));
     let scenario = match selected {
         Ok((scenario, draw)) => Some((scenario, draw)),
-        Err(Some(why)) => return error(&ApiError::no_scenario(&why), &body_id, profile),
+        Err(Some(why)) => return error(&ApiError::no_scenario(&why), &body_id(), profile),
         Err(None) => None,
     };
     let header_pacing = Pacing::from_headers(&parts.headers);
     let Some((scenario, draw)) = scenario else {
         return answer(
             state,
-            (&body, parsed),
+            (&body, parsed, probed),
             Script::Default,
             header_pacing.or(state.config.pacing),
             None,
@@ -310,7 +311,7 @@ async fn chat(
     seen.scenario = Some(scenario.name.clone());
     if let Some(reply) = &scenario.respond.error {
         let streaming = probed.as_ref().is_some_and(|i| i.stream);
-        return scripted_error(reply, &body_id, streaming, profile);
+        return scripted_error(reply, &body_id(), streaming, profile);
     }
     let script = match (&scenario.respond.completion, &scenario.respond.chunks) {
         (Some(completion), _) => Script::Pieces(completion.pieces()),
@@ -319,7 +320,14 @@ async fn chat(
     };
     let pacing = header_pacing.or(scenario.pacing).or(state.config.pacing);
     let fault = scenario.fault.filter(|f| f.strikes(draw));
-    answer(state, (&body, parsed), script, pacing, fault.as_ref(), slot)
+    answer(
+        state,
+        (&body, parsed, probed),
+        script,
+        pacing,
+        fault.as_ref(),
+        slot,
+    )
 }
 
 /// DashScope's 429 for a request over a rate limit, with `Retry-After`.
@@ -347,11 +355,15 @@ enum Script {
     Chunks(Vec<String>),
 }
 
-/// Checks and answers a chat request body (with what parsing it gave), as a stream or a
-/// completion.
+/// Checks and answers a chat request body (with what parsing it gave, and the input read from
+/// it when it parsed), as a stream or a completion.
 fn answer(
     state: &State,
-    (body, parsed): (&[u8], Result<ChatRequest<'_>, ParseError>),
+    (body, parsed, input): (
+        &[u8],
+        Result<ChatRequest<'_>, ParseError>,
+        Option<ChatInput>,
+    ),
     script: Script,
     pacing: Option<Pacing>,
     fault: Option<&Fault>,
@@ -359,7 +371,12 @@ fn answer(
 ) -> Response<Body> {
     let contract = state.contract();
     let profile = contract.profile;
-    let admitted = match admit_parsed(body, parsed, state.config.seed, &state.fixtures, contract) {
+    let admitted = match admit_parsed(
+        (body, parsed, input),
+        state.config.seed,
+        &state.fixtures,
+        contract,
+    ) {
         Ok(admitted) => admitted,
         Err(rejected) => return error(&rejected.0, &rejected.1, profile),
     };
@@ -507,8 +524,7 @@ pub(crate) fn admit(
     contract: Contract,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
     admit_parsed(
-        body,
-        ChatRequest::from_slice(body),
+        (body, ChatRequest::from_slice(body), None),
         seed,
         fixtures,
         contract,
@@ -516,15 +532,18 @@ pub(crate) fn admit(
 }
 
 /// [`admit`] for a body already parsed (`parsed` is what `ChatRequest::from_slice(body)`
-/// gave).
+/// gave; `input`, when given, what `ChatInput::from_request` gives for it).
 fn admit_parsed(
-    body: &[u8],
-    parsed: Result<ChatRequest<'_>, ParseError>,
+    (body, parsed, input): (
+        &[u8],
+        Result<ChatRequest<'_>, ParseError>,
+        Option<ChatInput>,
+    ),
     seed: u64,
     fixtures: &Fixtures,
     contract: Contract,
 ) -> Result<Admitted, Box<(ApiError, String)>> {
-    let request = parsed.map_err(|e| {
+    let mut request = parsed.map_err(|e| {
         let body_id = request_id(hash_parts(&[&seed.to_le_bytes(), body]));
         Box::new((ApiError::malformed_json(&e), body_id))
     })?;
@@ -548,14 +567,14 @@ fn admit_parsed(
     if let Err(e) = validation::check(&request, &model, info, contract.profile) {
         return Err(Box::new((e, rid)));
     }
-    let input = ChatInput::from_request(&request);
+    let input = input.unwrap_or_else(|| ChatInput::from_request(&request));
     // The reply's text depends on what was asked, not on how it is delivered: the same
-    // question streamed or not gets the same answer.
-    let mut asked = request.clone();
-    asked.stream = Maybe::Absent;
-    asked.stream_options = Maybe::Absent;
+    // question streamed or not gets the same answer. (The request is read for the last time
+    // here, so the two fields are cleared in place rather than in a copy.)
+    request.stream = Maybe::Absent;
+    request.stream_options = Maybe::Absent;
     let mut asked_json = Vec::with_capacity(body.len());
-    asked.write_json(&mut asked_json);
+    request.write_json(&mut asked_json);
     let text_key = hash_parts(&[
         &request.seed.value().copied().unwrap_or(seed).to_le_bytes(),
         &asked_json,
