@@ -178,11 +178,8 @@ impl MetaFields {
             "usage" => !self.usage.is_absent(),
             _ => false,
         };
-        let shadowed = self.extra.iter().any(|(key, _)| set(key));
-        if shadowed {
-            let mut extra = core::mem::take(&mut self.extra);
-            extra.retain(|key, _| !set(key));
-            self.extra = extra;
+        if self.extra.iter().any(|(key, _)| set(key)) {
+            self.extra.retain(|key, _| !set(key));
         }
         self
     }
