@@ -146,8 +146,8 @@ impl ChunkPlan {
         self.steps.len()
     }
 
-    /// Serializes one step as an SSE event with `writer`.
-    fn render(&self, step: Step, writer: &mut EventWriter) -> Bytes {
+    /// Serializes one step as an SSE event.
+    fn render(&mut self, step: Step) -> Bytes {
         if step == Step::Done {
             return Bytes::from_static(DONE_EVENT);
         }
@@ -257,7 +257,7 @@ impl ChunkPlan {
             }
             Step::Usage | Step::Done => {
                 chunk.usage = Maybe::Value(self.reply.usage.to_wire());
-                return writer.frame(&chunk);
+                return self.writer.frame(&chunk);
             }
         };
         let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
@@ -265,7 +265,7 @@ impl ChunkPlan {
         choice.logprobs = Maybe::Null;
         // Filled in place: a chunk is large, and every move of it is a copy.
         chunk.choices.get_or_insert_with(List::new).push(choice);
-        writer.frame(&chunk)
+        self.writer.frame(&chunk)
     }
 }
 
@@ -275,9 +275,7 @@ impl Iterator for ChunkPlan {
     fn next(&mut self) -> Option<Bytes> {
         let step = *self.steps.get(self.next)?;
         self.next += 1;
-        let mut writer = std::mem::take(&mut self.writer);
-        let event = self.render(step, &mut writer);
-        self.writer = writer;
+        let event = self.render(step);
         if self.quirks.key_order == KeyOrder::DashScope {
             if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
                 return Some(Bytes::from(reordered));
