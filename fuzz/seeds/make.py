@@ -187,6 +187,20 @@ def main():
                                   '"created":1.5e9,"object":"chat.completion.chunk","x_groq":{"id":"q"}}')]:
         write("chunk_json", name, text)
         write("chunk_fastpath", name, text)
+    # Templates (`@` marks the changing text) and texts, separated by 0xFF bytes.
+    texts = [" a large-scale", "\\n\\\"q\\\"", "\\u4f60\\u597d", "你好 😀", "", "{\\\"a\\\": 1}"]
+    for name, template in [
+            ("content", chunk({"content": "@"})),
+            ("first", chunk({"content": "@", "role": "assistant"})),
+            ("reasoning", chunk({"reasoning_content": "@"})),
+            ("tool_args", chunk({"tool_calls": [{"index": 0, "id": "", "type": "function",
+                                                 "function": {"arguments": "@"}}]})),
+            ("openai", '{"id":"chatcmpl-A1","object":"chat.completion.chunk","created":1,'
+                       '"model":"gpt-4o","system_fingerprint":"fp_1","choices":[{"index":0,'
+                       '"delta":{"content":"@"},"logprobs":null,"finish_reason":null}],'
+                       '"obfuscation":"Xy"}')]:
+        write("chunk_repeat", name, b"\xff".join(
+            [template.encode()] + [text.encode() for text in texts]))
     write("response_json", "doc_response", json.dumps(RESPONSE, indent=4))
     write("response_json", "tool_response", compact(TOOL_RESPONSE))
     write("response_json", "error_envelope", json.dumps(ERROR_BODY, indent=4))

@@ -20,6 +20,16 @@ impl<'a> Cursor<'a> {
         Cursor { text, pos: 0 }
     }
 
+    /// A cursor at byte `pos` of `text`.
+    pub(super) fn at(text: &'a str, pos: usize) -> Self {
+        Cursor { text, pos }
+    }
+
+    /// The byte position.
+    pub(super) fn pos(&self) -> usize {
+        self.pos
+    }
+
     /// `true` once only JSON whitespace is left.
     pub(super) fn at_end(&mut self) -> bool {
         self.ws();

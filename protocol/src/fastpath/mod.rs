@@ -20,6 +20,17 @@
 //! - [`parse_chunk`] therefore accepts and rejects exactly what the serde path does, with
 //!   the serde path's error.
 //!
+//! # Repeated shapes
+//!
+//! The [`ChunkDecoder`](crate::stream::ChunkDecoder) goes one step further within a stream:
+//! a chunk that repeats the previous one's bytes except for its text (`content`,
+//! `reasoning_content`, `reasoning`, `refusal`, or one tool call's `arguments`) is read by
+//! comparing it with a copy of that chunk and scanning only the new string. The scanner is a
+//! function of the bytes it reads, and no reader depends on what those strings hold, only on
+//! where they end: so the chunk rebuilt from the recorded positions is the one this module
+//! gives for the same data. Tests compare the two on every byte changed, added or removed
+//! around a recorded chunk, and so does the `chunk_repeat` fuzz target on arbitrary input.
+//!
 //! # Example
 //!
 //! ```
@@ -48,6 +59,9 @@
 mod cursor;
 mod fields;
 mod objects;
+mod shape;
+
+pub(crate) use shape::ShapeCache;
 
 use crate::types::{ChatCompletionChunk, ParseError};
 

@@ -3,7 +3,7 @@
 use serde::de::IgnoredAny;
 
 use crate::accumulate::Accumulator;
-use crate::fastpath;
+use crate::fastpath::{self, ShapeCache};
 use crate::sse::{self, Event, Item};
 use crate::types::parse_error::parse_str;
 use crate::types::{
@@ -65,6 +65,17 @@ const DONE: &str = "[DONE]";
 /// (it is yielded after the chunk, so it must outlive the chunk's event); errors of this
 /// layer copy at most [`ERROR_DATA_LIMIT`](super::ERROR_DATA_LIMIT) bytes of data.
 ///
+/// Consecutive chunks of a stream are usually the same bytes but for their text: the same
+/// `id`, `created`, `model`, keys and `null`s. The decoder keeps a copy of the data of the
+/// last chunk it parsed (up to 16 KiB) and where its text string lies. When the next event's
+/// data is the same bytes before and after that string, only the new string is scanned
+/// (checked as the parser checks it) and the rest of the chunk is rebuilt from the recorded
+/// positions, pointing into the new data. The chunk is the one parsing the data alone gives
+/// (the [`fastpath`](crate::fastpath) docs say why); in the typed benchmark this reads about
+/// nine events in ten and makes the whole decoding about a third faster. A stream whose
+/// chunks never repeat (OpenAI's `obfuscation` field changes in every chunk) soon stops being
+/// recorded, so it costs almost nothing there.
+///
 /// A [`ChatCompletionChunk`] is about a kilobyte: its first choice, with the delta, is held
 /// inline so that it needs no allocation. Match what `next_item` returns by reference
 /// (`Ok(Some(StreamItem::Chunk(ref chunk)))`) and the chunk is read where it was built.
@@ -115,6 +126,8 @@ struct State {
     pending: Option<ErrorEnvelope<'static>>,
     /// The index and stream offset of the event read last.
     last: (u64, u64),
+    /// The shape of the last chunk, to read the next ones that repeat it.
+    shapes: ShapeCache,
 }
 
 impl ChunkDecoder {
@@ -232,7 +245,12 @@ impl ChunkDecoder {
     /// Returns at once.
     pub fn finish(&mut self) -> StreamEnd {
         let end = StreamEnd::new(self.state.done, self.sse.finish());
-        self.state = State::default();
+        let mut shapes = core::mem::take(&mut self.state.shapes);
+        shapes.reset();
+        self.state = State {
+            shapes,
+            ..State::default()
+        };
         end
     }
 
@@ -397,10 +415,19 @@ impl State {
         // The usual case, built where the caller receives it (a chunk is large: moving it
         // through the layers below would cost more than parsing it). The fast path accepts
         // only a `null` error, so such a chunk is never an error.
+        if let Some((text, blank)) = self.shapes.matching(data) {
+            let mut out = Ok(Some(StreamItem::Chunk(blank.chunk())));
+            if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
+                if self.shapes.patch(data, text, chunk).is_some() {
+                    return out;
+                }
+            }
+        }
         let mut out = Ok(Some(StreamItem::Chunk(ChatCompletionChunk::default())));
         if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
             if fastpath::fill_chunk(data, chunk).is_some() {
                 if is_chunk(chunk) {
+                    self.shapes.learn(data, chunk);
                     return out;
                 }
                 return Ok(Some(StreamItem::Other(event)));

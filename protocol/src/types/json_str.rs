@@ -99,6 +99,16 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// The text between the quotes as it was scanned, and whether it holds an escape: the
+    /// inverse of [`from_scanned_raw`](Self::from_scanned_raw). `None` for owned text.
+    pub(crate) fn scanned(&self) -> Option<(&'a str, bool)> {
+        match self.0 {
+            Repr::Escaped(raw) => Some((raw, true)),
+            Repr::Plain(Cow::Borrowed(text)) => Some((text, false)),
+            Repr::Plain(Cow::Owned(_)) => None,
+        }
+    }
+
     /// The decoded text, borrowed when it carries no escapes.
     pub fn to_cow(&self) -> Cow<'_, str> {
         match &self.0 {

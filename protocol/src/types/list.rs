@@ -58,6 +58,11 @@ impl<T> List<T> {
         };
     }
 
+    /// A list of one element (inline).
+    pub(crate) const fn one(value: T) -> Self {
+        List(Inner::One(value))
+    }
+
     /// Appends `T::default()` and returns it to be filled in place, so that a large element
     /// is not moved (the chunk fast path). Always `Some`.
     pub(crate) fn push_default(&mut self) -> Option<&mut T>

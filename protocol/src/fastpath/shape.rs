@@ -1,0 +1,996 @@
+//! [`ShapeCache`]: reading a chunk that repeats the previous one but for its text.
+//!
+//! In a stream, consecutive chunks are byte-for-byte the same except for the new text: the
+//! same `id`, `created` and `model`, the same keys in the same order, the same `null`s. Only
+//! the `content` (or `reasoning_content`, or a tool call's `arguments`) differs. The cache
+//! keeps the data of the last chunk the fast path read, and where its text string lies in
+//! it. The next event's data is read by comparing it with that copy: when everything
+//! before the text string and everything after it are the same bytes, only the string is
+//! scanned (and checked, exactly as the fast path checks it), and the rest of the chunk is
+//! rebuilt from the positions recorded, borrowing the new data.
+//!
+//! # Why this is the fast path's own answer
+//!
+//! The fast path is a function of the bytes it reads. Given `P S Q`, where `P` and `Q` are
+//! the bytes around a string `S` it read as a value, it reads `P S' Q` (for any other string
+//! `S'`) in the same steps, except that the value is `S'`: no reader looks at the content
+//! of that string, only at its extent, and what follows a string value is read the same
+//! whatever the string held. So the chunk rebuilt here is the one the fast path would
+//! build, and therefore the serde path's (see the parent module). Only strings taken as
+//! text as they are (`content`, `reasoning_content`, `reasoning`, `refusal`, `arguments`)
+//! are chosen; fields whose value depends on the text (`role`, `finish_reason`, `object`)
+//! are part of `P` or `Q`. The stream decoder's tests and the `stream_decoder` and
+//! `chunk_repeat` fuzz targets compare every chunk read here with
+//! [`ChatCompletionChunk::from_json`] of the same data.
+//!
+//! # Cost
+//!
+//! A hit costs two comparisons of bytes already in cache and one string scan, instead of
+//! reading every key and value. A miss costs a comparison that fails early, and, when the
+//! fast path then reads the chunk, recording its shape (a copy of the data, at most
+//! [`MAX_TEMPLATE`] bytes). A stream where no two chunks match (OpenAI's `obfuscation`
+//! field differs in every chunk) soon stops being recorded: after [`PATIENCE`] misses in a
+//! row, shapes are recorded ever more rarely, down to one event in [`MAX_WAIT`] + 1.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::Range;
+
+use crate::types::{
+    ChatCompletionChunk, ChunkChoice, Delta, Extra, FinishReason, FunctionCallDelta, JsonStr, List,
+    Maybe, MessageContent, ObjectKind, RawJson, Role, ServiceTier, ToolCallDelta, ToolType,
+};
+
+use super::cursor::Cursor;
+
+/// The largest event data recorded: beyond this, reading the string itself dominates, and
+/// the copy would only hold memory.
+pub(crate) const MAX_TEMPLATE: usize = 16 * 1024;
+
+/// Misses in a row after which shapes are no longer recorded at every event.
+const PATIENCE: u32 = 8;
+
+/// The most events passed over between two recordings.
+const MAX_WAIT: u32 = 64;
+
+/// The last shape seen in a stream, and when to record the next one.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShapeCache {
+    /// The data of the chunk the shape was recorded from (its capacity is kept across
+    /// streams).
+    template: String,
+    /// The recorded shape, when `template` holds one.
+    shape: Option<Shape>,
+    /// The unknown fields of the shape (its capacity is kept).
+    fields: Vec<(Span, Span)>,
+    /// Events in a row that were not read from the shape.
+    misses: u32,
+    /// Events to pass over before recording again.
+    wait: u32,
+}
+
+impl ShapeCache {
+    /// Forgets the shape (a new stream), keeping the buffer.
+    pub(crate) fn reset(&mut self) {
+        self.template.clear();
+        self.shape = None;
+        self.misses = 0;
+        self.wait = 0;
+    }
+
+    /// When `data` has the recorded shape: its changing string, and the chunk to
+    /// [`patch`](Self::patch) with it ([`TEXT_CHUNK`] or [`TOOL_CALL_CHUNK`], so that the
+    /// caller builds it where it returns it: a chunk is large, and building it from parts
+    /// would move them). `None` otherwise.
+    #[inline]
+    pub(crate) fn matching<'a>(&mut self, data: &'a str) -> Option<(JsonStr<'a>, Blank)> {
+        let hit = self.shape.as_ref().and_then(|shape| {
+            let text = matching_text(&self.template, shape.var.clone(), data)?;
+            let blank = if shape.tool_calls.is_value() {
+                Blank::ToolCall
+            } else {
+                Blank::Text
+            };
+            Some((text, blank))
+        });
+        if hit.is_some() {
+            self.misses = 0;
+        } else {
+            self.misses = self.misses.saturating_add(1);
+        }
+        hit
+    }
+
+    /// Writes the fields of the chunk [`matching`](Self::matching) found into `chunk`, the
+    /// chunk it gave. `None` only if a recorded position does not fit `data`, which the
+    /// matching bytes rule out.
+    #[inline]
+    pub(crate) fn patch<'a>(
+        &self,
+        data: &'a str,
+        text: JsonStr<'a>,
+        chunk: &mut ChatCompletionChunk<'a>,
+    ) -> Option<()> {
+        let at = Rebase { len: data.len() };
+        self.shape
+            .as_ref()?
+            .patch(data, at, &self.fields, text, chunk)
+    }
+
+    /// Records the shape of `chunk`, which the fast path has just read from `data`, when it
+    /// is one the cache can rebuild (and it is time to record).
+    pub(crate) fn learn(&mut self, data: &str, chunk: &ChatCompletionChunk<'_>) {
+        if self.wait > 0 {
+            // No shape until the next recording: matching would only fail again.
+            self.wait -= 1;
+            self.shape = None;
+            return;
+        }
+        if self.misses >= PATIENCE {
+            self.wait = (1 << (self.misses - PATIENCE).min(6)).min(MAX_WAIT);
+        }
+        self.shape = None;
+        if data.len() > MAX_TEMPLATE {
+            return;
+        }
+        let mut record = Record {
+            data,
+            var: 0..0,
+            fields: core::mem::take(&mut self.fields),
+        };
+        record.fields.clear();
+        let shape = Shape::of(&mut record, chunk);
+        self.fields = record.fields;
+        let Some(shape) = shape else {
+            return;
+        };
+        self.template.clear();
+        self.template.push_str(data);
+        self.shape = Some(shape);
+    }
+}
+
+/// The string that takes the place of the recorded one in `data`, when `data` is the
+/// template with only that string changed: `P S' Q` for a template `P S Q`, `var` being the
+/// range of `S` (quotes included).
+#[inline]
+fn matching_text<'a>(template: &str, var: Range<usize>, data: &'a str) -> Option<JsonStr<'a>> {
+    let (t, d) = (template.as_bytes(), data.as_bytes());
+    let tail = t.len() - var.end;
+    if d.len() < var.start + 2 + tail || d.get(..var.start)? != t.get(..var.start)? {
+        return None;
+    }
+    if d[var.start] != b'"' {
+        return None;
+    }
+    let mut cursor = Cursor::at(data, var.start);
+    let (raw, escaped) = cursor.string()?;
+    let end = cursor.pos();
+    if d.len() - end != tail || d.get(end..)? != t.get(var.end..)? {
+        return None;
+    }
+    Some(JsonStr::from_scanned_raw(raw, escaped))
+}
+
+/// Where a recorded piece of text lies: `Front(n)` at byte `n` (before the changing
+/// string), `Back(n)` `n` bytes before the end of the data (after it).
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Front(usize),
+    Back(usize),
+}
+
+/// A piece of text in the template.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    at: At,
+    len: usize,
+}
+
+/// A JSON string's contents in the template, and whether they hold an escape.
+#[derive(Debug, Clone, Copy)]
+struct Str {
+    span: Span,
+    escaped: bool,
+}
+
+/// A value of an open enum: a known one, or text kept as sent.
+#[derive(Debug, Clone)]
+enum Kind<E> {
+    Known(E),
+    Other(Str),
+}
+
+/// Unknown fields: the range of their keys and raw values in [`ShapeCache::fields`].
+type Fields = Range<usize>;
+
+/// Which string of the chunk changes from one event to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Var {
+    Content,
+    ReasoningContent,
+    Reasoning,
+    Refusal,
+    Arguments,
+}
+
+/// A chunk with one choice, every field but one recorded as positions in the template.
+#[derive(Debug, Clone)]
+struct Shape {
+    /// The changing string, quotes included.
+    var: Range<usize>,
+    /// Which field it is.
+    which: Var,
+    id: Maybe<Str>,
+    object: Maybe<Kind<ObjectKind<'static>>>,
+    created: Maybe<u64>,
+    model: Maybe<Str>,
+    system_fingerprint: Maybe<Str>,
+    service_tier: Maybe<Kind<ServiceTier<'static>>>,
+    /// `usage` (absent or `null`).
+    usage: Maybe<()>,
+    /// `error` (absent or `null`).
+    error: Maybe<()>,
+    extra: Fields,
+    index: Maybe<u32>,
+    finish_reason: Maybe<Kind<FinishReason<'static>>>,
+    logprobs: Maybe<Span>,
+    choice_extra: Fields,
+    role: Maybe<Kind<Role<'static>>>,
+    /// The text fields; the changing one is overwritten.
+    content: Maybe<Str>,
+    reasoning_content: Maybe<Str>,
+    reasoning: Maybe<Str>,
+    refusal: Maybe<Str>,
+    /// `tool_calls` (absent or `null` unless the arguments change).
+    tool_calls: Maybe<ToolShape>,
+    /// `function_call` (absent or `null`).
+    function_call: Maybe<()>,
+    delta_extra: Fields,
+}
+
+/// The one tool-call piece whose arguments change.
+#[derive(Debug, Clone)]
+struct ToolShape {
+    index: Maybe<u32>,
+    id: Maybe<Str>,
+    kind: Maybe<Kind<ToolType<'static>>>,
+    call_extra: Fields,
+    name: Maybe<Str>,
+    function_extra: Fields,
+}
+
+/// Positions in the template while recording.
+struct Record<'t> {
+    data: &'t str,
+    var: Range<usize>,
+    fields: Vec<(Span, Span)>,
+}
+
+impl Record<'_> {
+    /// Where `text` (a slice of the data) lies.
+    fn span(&self, text: &str) -> Option<Span> {
+        let start = (text.as_ptr() as usize).checked_sub(self.data.as_ptr() as usize)?;
+        let end = start.checked_add(text.len())?;
+        if end > self.data.len() {
+            return None;
+        }
+        let at = if end <= self.var.start {
+            At::Front(start)
+        } else if start >= self.var.end {
+            At::Back(self.data.len() - start)
+        } else {
+            return None;
+        };
+        Some(Span {
+            at,
+            len: text.len(),
+        })
+    }
+
+    fn str(&self, text: &JsonStr<'_>) -> Option<Str> {
+        let (raw, escaped) = text.scanned()?;
+        Some(Str {
+            span: self.span(raw)?,
+            escaped,
+        })
+    }
+
+    fn maybe_str(&self, value: &Maybe<JsonStr<'_>>) -> Option<Maybe<Str>> {
+        maybe(value, |text| self.str(text))
+    }
+
+    fn fields(&mut self, extra: &Extra<'_>) -> Option<Fields> {
+        let start = self.fields.len();
+        for (key, value) in extra.iter() {
+            let field = (self.span(key)?, self.span(value.get())?);
+            self.fields.push(field);
+        }
+        Some(start..self.fields.len())
+    }
+}
+
+/// Maps the value of a `Maybe`, failing as `f` fails.
+#[inline(always)]
+fn maybe<T, U>(value: &Maybe<T>, f: impl FnOnce(&T) -> Option<U>) -> Option<Maybe<U>> {
+    Some(match value {
+        Maybe::Absent => Maybe::Absent,
+        Maybe::Null => Maybe::Null,
+        Maybe::Value(value) => Maybe::Value(f(value)?),
+    })
+}
+
+/// `Absent` or `Null` of a field the shape does not hold values of.
+fn nothing<T>(value: &Maybe<T>) -> Option<Maybe<()>> {
+    match value {
+        Maybe::Absent => Some(Maybe::Absent),
+        Maybe::Null => Some(Maybe::Null),
+        Maybe::Value(_) => None,
+    }
+}
+
+/// Recording and rebuilding the value of an open enum.
+macro_rules! kinds {
+    ($($record:ident, $build:ident: $ty:ident;)*) => {
+        impl Record<'_> {
+            $(
+                fn $record(&self, value: &Maybe<$ty<'_>>) -> Option<Maybe<Kind<$ty<'static>>>> {
+                    maybe(value, |value| match value {
+                        $ty::Other(text) => Some(Kind::Other(self.str(text)?)),
+                        known => Some(Kind::Known(known.clone().into_owned())),
+                    })
+                }
+            )*
+        }
+
+        impl Rebase {
+            $(
+                #[inline(always)]
+                fn $build<'a>(
+                    self,
+                    data: &'a str,
+                    value: &Maybe<Kind<$ty<'static>>>,
+                ) -> Option<Maybe<$ty<'a>>> {
+                    maybe(value, |value| match value {
+                        Kind::Known(known) => Some(known.clone()),
+                        Kind::Other(text) => Some($ty::Other(self.str(data, *text)?)),
+                    })
+                }
+            )*
+        }
+    };
+}
+
+kinds! {
+    object, build_object: ObjectKind;
+    service_tier, build_service_tier: ServiceTier;
+    finish_reason, build_finish_reason: FinishReason;
+    role, build_role: Role;
+    tool_type, build_tool_type: ToolType;
+}
+
+impl Shape {
+    /// The shape of `chunk`, read by the fast path from `data`, when it is one this cache
+    /// rebuilds: one choice with a delta whose text changes, no usage, no error.
+    fn of(record: &mut Record<'_>, chunk: &ChatCompletionChunk<'_>) -> Option<Shape> {
+        let data = record.data;
+        let [choice] = chunk.choices.value()?.as_slice() else {
+            return None;
+        };
+        let delta = choice.delta.value()?;
+        let call = match delta.tool_calls.value().map(List::as_slice) {
+            None => None,
+            Some([call]) => Some(call),
+            Some(_) => return None,
+        };
+        let (which, text) = if let Some(MessageContent::Text(text)) = delta.content.value() {
+            (Var::Content, text)
+        } else if let Some(text) = delta.reasoning_content.value() {
+            (Var::ReasoningContent, text)
+        } else if let Some(text) = delta.reasoning.value() {
+            (Var::Reasoning, text)
+        } else if let Some(text) = delta.refusal.value() {
+            (Var::Refusal, text)
+        } else {
+            let arguments = call?.function.value()?.arguments.value()?;
+            (Var::Arguments, arguments)
+        };
+        if which != Var::Arguments && call.is_some() {
+            return None;
+        }
+        // The string's quotes lie just outside its contents.
+        let (raw, _) = text.scanned()?;
+        let start = (raw.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+        let end = start + raw.len();
+        let bytes = data.as_bytes();
+        if start == 0 || bytes.get(start - 1) != Some(&b'"') || bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        record.var = start - 1..end + 1;
+        let extra = record.fields(&chunk.extra)?;
+        let choice_extra = record.fields(&choice.extra)?;
+        let delta_extra = record.fields(&delta.extra)?;
+        let (call_extra, function_extra) = match call {
+            Some(call) => (
+                record.fields(&call.extra)?,
+                record.fields(&call.function.value()?.extra)?,
+            ),
+            None => (0..0, 0..0),
+        };
+        let record = &*record;
+        let content = match delta.content.value() {
+            None => nothing(&delta.content)?,
+            Some(MessageContent::Text(_)) => Maybe::Value(()),
+            Some(MessageContent::Parts(_)) => return None,
+        };
+        let tool_calls = match call {
+            None => unit(nothing(&delta.tool_calls)?),
+            Some(call) => {
+                let function = call.function.value()?;
+                Maybe::Value(ToolShape {
+                    index: call.index,
+                    id: record.maybe_str(&call.id)?,
+                    kind: record.tool_type(&call.kind)?,
+                    call_extra,
+                    name: record.maybe_str(&function.name)?,
+                    function_extra,
+                })
+            }
+        };
+        let placeholder = Str {
+            span: Span {
+                at: At::Front(0),
+                len: 0,
+            },
+            escaped: false,
+        };
+        let text_field = |value: &Maybe<JsonStr<'_>>, this: Var| {
+            if which == this {
+                Some(Maybe::Value(placeholder))
+            } else {
+                record.maybe_str(value)
+            }
+        };
+        Some(Shape {
+            which,
+            id: record.maybe_str(&chunk.id)?,
+            object: record.object(&chunk.object)?,
+            created: chunk.created,
+            model: record.maybe_str(&chunk.model)?,
+            system_fingerprint: record.maybe_str(&chunk.system_fingerprint)?,
+            service_tier: record.service_tier(&chunk.service_tier)?,
+            usage: nothing(&chunk.usage)?,
+            error: nothing(&chunk.error)?,
+            extra,
+            index: choice.index,
+            finish_reason: record.finish_reason(&choice.finish_reason)?,
+            logprobs: maybe(&choice.logprobs, |raw| record.span(raw.get()))?,
+            choice_extra,
+            role: record.role(&delta.role)?,
+            content: match content {
+                Maybe::Value(()) if which == Var::Content => Maybe::Value(placeholder),
+                Maybe::Value(()) => return None,
+                Maybe::Absent => Maybe::Absent,
+                Maybe::Null => Maybe::Null,
+            },
+            reasoning_content: text_field(&delta.reasoning_content, Var::ReasoningContent)?,
+            reasoning: text_field(&delta.reasoning, Var::Reasoning)?,
+            refusal: text_field(&delta.refusal, Var::Refusal)?,
+            tool_calls,
+            function_call: nothing(&delta.function_call)?,
+            delta_extra,
+            var: record.var.clone(),
+        })
+    }
+
+    /// Writes every field into `chunk` ([`TEXT_CHUNK`] or [`TOOL_CALL_CHUNK`]), with `text`
+    /// as the changing string. `None` only if a recorded position does not fit `data`
+    /// (which the matching bytes rule out).
+    #[inline]
+    fn patch<'a>(
+        &self,
+        data: &'a str,
+        at: Rebase,
+        fields: &[(Span, Span)],
+        text: JsonStr<'a>,
+        chunk: &mut ChatCompletionChunk<'a>,
+    ) -> Option<()> {
+        set(&mut chunk.id, at.maybe_str(data, self.id)?);
+        set(&mut chunk.object, at.build_object(data, &self.object)?);
+        chunk.created = self.created;
+        set(&mut chunk.model, at.maybe_str(data, self.model)?);
+        set(
+            &mut chunk.system_fingerprint,
+            at.maybe_str(data, self.system_fingerprint)?,
+        );
+        set(
+            &mut chunk.service_tier,
+            at.build_service_tier(data, &self.service_tier)?,
+        );
+        set(&mut chunk.usage, unit(self.usage));
+        set(&mut chunk.error, unit(self.error));
+        at.fields(data, fields.get(self.extra.clone())?, &mut chunk.extra)?;
+        let Maybe::Value(choices) = &mut chunk.choices else {
+            return None;
+        };
+        let choice = choices.as_mut_slice().first_mut()?;
+        choice.index = self.index;
+        set(
+            &mut choice.finish_reason,
+            at.build_finish_reason(data, &self.finish_reason)?,
+        );
+        let logprobs = match self.logprobs {
+            Maybe::Absent => Maybe::Absent,
+            Maybe::Null => Maybe::Null,
+            Maybe::Value(span) => Maybe::Value(RawJson::from_validated(at.text(data, span)?)),
+        };
+        set(&mut choice.logprobs, logprobs);
+        at.fields(
+            data,
+            fields.get(self.choice_extra.clone())?,
+            &mut choice.extra,
+        )?;
+        let Maybe::Value(delta) = &mut choice.delta else {
+            return None;
+        };
+        let mut text = Some(text);
+        set(
+            &mut delta.content,
+            self.text_field(data, at, Var::Content, self.content, &mut text)?
+                .map(MessageContent::Text),
+        );
+        set(
+            &mut delta.reasoning_content,
+            self.text_field(
+                data,
+                at,
+                Var::ReasoningContent,
+                self.reasoning_content,
+                &mut text,
+            )?,
+        );
+        set(
+            &mut delta.reasoning,
+            self.text_field(data, at, Var::Reasoning, self.reasoning, &mut text)?,
+        );
+        set(
+            &mut delta.refusal,
+            self.text_field(data, at, Var::Refusal, self.refusal, &mut text)?,
+        );
+        set(&mut delta.role, at.build_role(data, &self.role)?);
+        set(&mut delta.function_call, unit(self.function_call));
+        at.fields(
+            data,
+            fields.get(self.delta_extra.clone())?,
+            &mut delta.extra,
+        )?;
+        match (&self.tool_calls, &mut delta.tool_calls) {
+            (Maybe::Absent, Maybe::Absent) => Some(()),
+            (Maybe::Null, Maybe::Absent) => {
+                set(&mut delta.tool_calls, Maybe::Null);
+                Some(())
+            }
+            (Maybe::Value(tool), Maybe::Value(calls)) => {
+                let call = calls.as_mut_slice().first_mut()?;
+                tool.patch(data, at, fields, text.take()?, call)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Shape {
+    /// A text field of the delta: `text` when it is the changing one, else as recorded.
+    #[inline(always)]
+    fn text_field<'a>(
+        &self,
+        data: &'a str,
+        at: Rebase,
+        this: Var,
+        recorded: Maybe<Str>,
+        text: &mut Option<JsonStr<'a>>,
+    ) -> Option<Maybe<JsonStr<'a>>> {
+        if self.which == this {
+            text.take().map(Maybe::Value)
+        } else {
+            at.maybe_str(data, recorded)
+        }
+    }
+}
+
+impl ToolShape {
+    #[inline]
+    fn patch<'a>(
+        &self,
+        data: &'a str,
+        at: Rebase,
+        fields: &[(Span, Span)],
+        arguments: JsonStr<'a>,
+        call: &mut ToolCallDelta<'a>,
+    ) -> Option<()> {
+        call.index = self.index;
+        set(&mut call.id, at.maybe_str(data, self.id)?);
+        set(&mut call.kind, at.build_tool_type(data, &self.kind)?);
+        at.fields(data, fields.get(self.call_extra.clone())?, &mut call.extra)?;
+        let Maybe::Value(function) = &mut call.function else {
+            return None;
+        };
+        set(&mut function.name, at.maybe_str(data, self.name)?);
+        set(&mut function.arguments, Maybe::Value(arguments));
+        at.fields(
+            data,
+            fields.get(self.function_extra.clone())?,
+            &mut function.extra,
+        )
+    }
+}
+
+/// The chunk to build and [`ShapeCache::patch`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Blank {
+    /// [`TEXT_CHUNK`].
+    Text,
+    /// [`TOOL_CALL_CHUNK`].
+    ToolCall,
+}
+
+impl Blank {
+    /// The chunk.
+    #[inline]
+    pub(crate) const fn chunk(self) -> ChatCompletionChunk<'static> {
+        match self {
+            Blank::Text => TEXT_CHUNK,
+            Blank::ToolCall => TOOL_CALL_CHUNK,
+        }
+    }
+}
+
+/// A chunk with one choice and its delta, every field absent: what [`Shape::patch`] fills.
+const TEXT_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
+    id: Maybe::Absent,
+    object: Maybe::Absent,
+    created: Maybe::Absent,
+    model: Maybe::Absent,
+    system_fingerprint: Maybe::Absent,
+    service_tier: Maybe::Absent,
+    choices: Maybe::Value(List::one(ChunkChoice {
+        index: Maybe::Absent,
+        delta: Maybe::Value(DELTA),
+        finish_reason: Maybe::Absent,
+        logprobs: Maybe::Absent,
+        extra: Extra::new(),
+    })),
+    usage: Maybe::Absent,
+    error: Maybe::Absent,
+    extra: Extra::new(),
+};
+
+/// [`TEXT_CHUNK`] with one tool-call piece and its function in the delta.
+const TOOL_CALL_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
+    choices: Maybe::Value(List::one(ChunkChoice {
+        index: Maybe::Absent,
+        delta: Maybe::Value(Delta {
+            tool_calls: Maybe::Value(List::one(ToolCallDelta {
+                index: Maybe::Absent,
+                id: Maybe::Absent,
+                kind: Maybe::Absent,
+                function: Maybe::Value(FunctionCallDelta {
+                    name: Maybe::Absent,
+                    arguments: Maybe::Absent,
+                    extra: Extra::new(),
+                }),
+                extra: Extra::new(),
+            })),
+            role: Maybe::Absent,
+            content: Maybe::Absent,
+            reasoning_content: Maybe::Absent,
+            reasoning: Maybe::Absent,
+            refusal: Maybe::Absent,
+            function_call: Maybe::Absent,
+            extra: Extra::new(),
+        }),
+        finish_reason: Maybe::Absent,
+        logprobs: Maybe::Absent,
+        extra: Extra::new(),
+    })),
+    id: Maybe::Absent,
+    object: Maybe::Absent,
+    created: Maybe::Absent,
+    model: Maybe::Absent,
+    system_fingerprint: Maybe::Absent,
+    service_tier: Maybe::Absent,
+    usage: Maybe::Absent,
+    error: Maybe::Absent,
+    extra: Extra::new(),
+};
+
+/// A delta with every field absent.
+const DELTA: Delta<'static> = Delta {
+    role: Maybe::Absent,
+    content: Maybe::Absent,
+    reasoning_content: Maybe::Absent,
+    reasoning: Maybe::Absent,
+    refusal: Maybe::Absent,
+    tool_calls: Maybe::Absent,
+    function_call: Maybe::Absent,
+    extra: Extra::new(),
+};
+
+/// Writes a field of a blank chunk without dropping what it held: every field of
+/// [`TEXT_CHUNK`] and [`TOOL_CALL_CHUNK`] owns nothing, and the drop code (a call per field)
+/// is a measurable part of a hit.
+#[inline(always)]
+fn set<T>(field: &mut T, value: T) {
+    core::mem::forget(core::mem::replace(field, value));
+}
+
+/// `Absent` or `Null`, for any field type.
+#[inline(always)]
+fn unit<T>(value: Maybe<()>) -> Maybe<T> {
+    match value {
+        Maybe::Value(()) | Maybe::Absent => Maybe::Absent,
+        Maybe::Null => Maybe::Null,
+    }
+}
+
+/// Recorded positions, in new data of `len` bytes.
+#[derive(Clone, Copy)]
+struct Rebase {
+    len: usize,
+}
+
+impl Rebase {
+    #[inline(always)]
+    fn text(self, data: &str, span: Span) -> Option<&str> {
+        let start = match span.at {
+            At::Front(start) => start,
+            At::Back(back) => self.len - back,
+        };
+        data.get(start..start + span.len)
+    }
+
+    #[inline(always)]
+    fn str<'a>(self, data: &'a str, text: Str) -> Option<JsonStr<'a>> {
+        Some(JsonStr::from_scanned_raw(
+            self.text(data, text.span)?,
+            text.escaped,
+        ))
+    }
+
+    #[inline(always)]
+    fn maybe_str<'a>(self, data: &'a str, value: Maybe<Str>) -> Option<Maybe<JsonStr<'a>>> {
+        maybe(&value, |text| self.str(data, *text))
+    }
+
+    #[inline(always)]
+    fn fields<'a>(
+        self,
+        data: &'a str,
+        fields: &[(Span, Span)],
+        extra: &mut Extra<'a>,
+    ) -> Option<()> {
+        for (key, value) in fields {
+            extra.push(
+                self.text(data, *key)?,
+                RawJson::from_validated(self.text(data, *value)?),
+            );
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+
+    use super::*;
+    use crate::fastpath::fill_chunk;
+
+    /// Chunks in the shapes streams send, `@` standing for the changing string's contents.
+    const TEMPLATES: &[&str] = &[
+        // DashScope: choices first, every null written.
+        r#"{"choices":[{"delta":{"content":"@"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb0"}"#,
+        // DashScope's first chunk: a role beside the (empty) content.
+        r#"{"choices":[{"delta":{"content":"@","role":"assistant"},"index":0,"logprobs":null,"finish_reason":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb0"}"#,
+        // Reasoning, with `content` null.
+        r#"{"choices":[{"delta":{"content":null,"reasoning_content":"@"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb0"}"#,
+        // OpenAI: id first, a fingerprint, a service tier, an unknown field at the end.
+        r#"{"id":"chatcmpl-A1b2","object":"chat.completion.chunk","created":1727346162,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_5050236cbd","choices":[{"index":0,"delta":{"content":"@"},"logprobs":null,"finish_reason":null}],"obfuscation":"Xy7"}"#,
+        // Whitespace, an escaped id, unknown values and fields at every level, raw logprobs.
+        r#" { "id" : "c\u002d1" , "object" : "custom.kind", "created": 7, "model":"m", "service_tier":"priority", "choices" : [ { "index" : 2 , "delta" : { "role":"critic", "refusal" : "@" , "x_delta": [1, {"a": null}] }, "logprobs": {"content": []}, "finish_reason": null, "x_choice": true } ], "x_top": {"nested": "v"} } "#,
+        // OpenRouter and Groq: `reasoning`.
+        r#"{"id":"gen-1","provider":"Groq","model":"qwen/qwen3-32b","object":"chat.completion.chunk","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"reasoning":"@"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}"#,
+        // DashScope tool-call continuation: `type` repeated, `id` empty.
+        r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"","type":"function","function":{"arguments":"@"}}]},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-8c44"}"#,
+        // A tool call's first piece: id and name beside the arguments, unknown fields inside.
+        r#"{"id":"c","choices":[{"index":0,"delta":{"content":null,"tool_calls":[{"index":1,"id":"call_1","type":"function","function":{"name":"get_time","arguments":"@","x_fn":1},"x_call":2}]},"finish_reason":null}]}"#,
+    ];
+
+    /// Strings to put in the place of `@`.
+    const TEXTS: &[&str] = &[
+        "",
+        "Hello",
+        " world, and a longer piece of text than the template had",
+        r#"line\nnext \"quoted\" \\ \/ \b\f\r\t"#,
+        r"\u4f60\u597d \ud83d\ude00",
+        "你好 😀 é",
+        r#"{\"location\": \"Hangzhou\"}"#,
+    ];
+
+    fn learned(template: &str) -> ShapeCache {
+        let mut chunk = ChatCompletionChunk::default();
+        fill_chunk(template, &mut chunk).expect("the fast path reads the template");
+        let mut cache = ShapeCache::default();
+        cache.learn(template, &chunk);
+        assert!(cache.shape.is_some(), "no shape recorded from {template}");
+        cache
+    }
+
+    /// What the cache reads from `data`, if it matches.
+    fn read<'a>(cache: &mut ShapeCache, data: &'a str) -> Option<ChatCompletionChunk<'a>> {
+        let (text, blank) = cache.matching(data)?;
+        let mut chunk = blank.chunk();
+        cache
+            .patch(data, text, &mut chunk)
+            .expect("a match patches");
+        Some(chunk)
+    }
+
+    #[test]
+    fn a_repeated_shape_gives_what_the_fast_and_serde_paths_give() {
+        for template in TEMPLATES {
+            let mut cache = learned(&template.replace('@', "first"));
+            for text in TEXTS {
+                let data = template.replace('@', text);
+                let chunk = read(&mut cache, &data).unwrap_or_else(|| panic!("no match: {data}"));
+                let fast = ChatCompletionChunk::from_json(&data).unwrap();
+                let serde: ChatCompletionChunk<'_> = serde_json::from_str(&data).unwrap();
+                assert_eq!(chunk, fast, "{data}");
+                assert_eq!(chunk, serde, "{data}");
+                assert_eq!(format!("{chunk:?}"), format!("{serde:?}"));
+                assert_eq!(chunk.to_json(), serde.to_json());
+            }
+        }
+    }
+
+    #[test]
+    fn rebuilt_text_borrows_the_new_data() {
+        let template = TEMPLATES[3];
+        let mut cache = learned(&template.replace('@', "a"));
+        let data = template.replace('@', "a much longer text");
+        let chunk = read(&mut cache, &data).unwrap();
+        let range = data.as_bytes().as_ptr_range();
+        for text in [
+            chunk.id.value().unwrap().as_plain().unwrap(),
+            chunk.model.value().unwrap().as_plain().unwrap(),
+            chunk.extra.get("obfuscation").unwrap().get(),
+        ] {
+            assert!(range.contains(&text.as_ptr()), "{text} is not in the data");
+        }
+    }
+
+    #[test]
+    fn any_other_byte_changed_misses() {
+        let template = TEMPLATES[0].replace('@', "text");
+        let start = template.find("text").unwrap();
+        for at in (0..template.len()).filter(|at| !(start..start + 4).contains(at)) {
+            let mut cache = learned(&template);
+            let mut data = template.clone().into_bytes();
+            data[at] = if data[at] == b'0' { b'1' } else { b'0' };
+            let data = String::from_utf8(data).unwrap();
+            assert!(cache.matching(&data).is_none(), "byte {at} changed: {data}");
+        }
+        // Bytes added or removed outside the string.
+        let mut cache = learned(&template);
+        for data in [
+            format!(" {template}"),
+            format!("{template} "),
+            template.replacen("null", "null ", 1),
+            template.replace("\"index\":0", "\"index\":10"),
+            template[..template.len() - 1].to_string(),
+        ] {
+            assert!(cache.matching(&data).is_none(), "{data}");
+        }
+    }
+
+    #[test]
+    fn another_value_or_a_malformed_string_misses() {
+        let template = TEMPLATES[0];
+        let mut cache = learned(&template.replace('@', "text"));
+        for value in [
+            r#"null"#,
+            r#"1"#,
+            r#"[]"#,
+            r#"{"a":"b"}"#,
+            r#""a\x""#,
+            r#""a\u12""#,
+            "\"a\u{1}b\"",
+            "\"a\tb\"",
+            r#""a" "b""#,
+            r#""a","b""#,
+        ] {
+            let data = template.replace("\"@\"", value);
+            assert!(cache.matching(&data).is_none(), "{data}");
+        }
+        // A string that swallows the rest: the bytes after it no longer match.
+        let data = template.replace('@', r#"\"},\"finish_reason\":null"#);
+        let chunk = read(&mut cache, &data).unwrap();
+        assert_eq!(chunk, ChatCompletionChunk::from_json(&data).unwrap());
+    }
+
+    #[test]
+    fn shapes_it_does_not_rebuild_are_not_recorded() {
+        for data in [
+            // Two choices; no choice; a usage; an error; array content; no text at all.
+            r#"{"choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]}"#,
+            r#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"a"}}],"usage":{"prompt_tokens":1}}"#,
+            r#"{"choices":[{"index":0,"delta":{}, "finish_reason":"stop"}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"role":"assistant"}}]}"#,
+            // Text beside a tool call; two tool calls; a legacy function call.
+            r#"{"choices":[{"delta":{"content":"a","tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}},{"index":1}]}}]}"#,
+            r#"{"choices":[{"delta":{"function_call":{"name":"f","arguments":"{"}}}]}"#,
+        ] {
+            let mut chunk = ChatCompletionChunk::default();
+            fill_chunk(data, &mut chunk).expect("the fast path reads it");
+            let mut cache = ShapeCache::default();
+            cache.learn(data, &chunk);
+            assert!(cache.shape.is_none(), "{data}");
+            assert!(cache.matching(data).is_none());
+        }
+    }
+
+    #[test]
+    fn large_data_is_not_recorded() {
+        let long = "x".repeat(MAX_TEMPLATE);
+        let data = TEMPLATES[0].replace('@', &long);
+        let mut chunk = ChatCompletionChunk::default();
+        fill_chunk(&data, &mut chunk).unwrap();
+        let mut cache = ShapeCache::default();
+        cache.learn(&data, &chunk);
+        assert!(cache.shape.is_none());
+        assert!(cache.template.is_empty());
+    }
+
+    #[test]
+    fn a_stream_that_never_repeats_is_recorded_ever_more_rarely() {
+        let template = TEMPLATES[3];
+        let mut cache = ShapeCache::default();
+        let mut recorded = Vec::new();
+        for i in 0..400 {
+            // The unknown field changes in every chunk, as OpenAI's `obfuscation` does.
+            let data = template.replace('@', "text").replace("Xy7", &i.to_string());
+            assert!(cache.matching(&data).is_none());
+            let mut chunk = ChatCompletionChunk::default();
+            fill_chunk(&data, &mut chunk).unwrap();
+            let before = cache.wait;
+            cache.learn(&data, &chunk);
+            if before == 0 {
+                recorded.push(i);
+            }
+        }
+        // Every event at first, then with gaps growing up to `MAX_WAIT`.
+        assert_eq!(
+            &recorded[..usize::try_from(PATIENCE).unwrap()],
+            &[0, 1, 2, 3, 4, 5, 6, 7]
+        );
+        let gaps: Vec<usize> = recorded.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(gaps.windows(2).all(|w| w[0] <= w[1]), "{gaps:?}");
+        assert_eq!(
+            *gaps.last().unwrap(),
+            usize::try_from(MAX_WAIT).unwrap() + 1
+        );
+        assert!(recorded.len() < 20, "{recorded:?}");
+        // One hit starts over.
+        let data = template.replace('@', "text");
+        let mut chunk = ChatCompletionChunk::default();
+        fill_chunk(&data, &mut chunk).unwrap();
+        cache.wait = 0;
+        cache.learn(&data, &chunk);
+        assert!(cache.matching(&template.replace('@', "other")).is_some());
+        assert_eq!(cache.misses, 0);
+    }
+}
