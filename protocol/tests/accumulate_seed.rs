@@ -6,62 +6,13 @@
 //! sample (22 prompt, 16 completion, 38 total tokens); the HTTP streamed sample has its own
 //! wording and, not asking for usage, none.
 
+mod seed;
+
 use chatwire::stream::{decode_completion, StreamEnd};
 use chatwire::types::{ChatCompletion, FinishReason};
 use serde_json::Value;
 
-/// "OpenAI SDK / Streaming / Sample output" (`chunk.model_dump_json()` per line).
-const SDK_CHUNKS: &str = r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"","function_call":null,"role":"assistant","tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"I am a","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" large language model from","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" Alibaba","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" Cloud.","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" My name is Qwen.","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"","function_call":null,"role":null,"tool_calls":null},"finish_reason":"stop","index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}
-{"id":"chatcmpl-xxx","choices":[],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":{"completion_tokens":16,"prompt_tokens":22,"total_tokens":38}}"#;
-
-/// "HTTP API / Streaming / Sample output" (the server-sent event stream).
-const CURL_STREAM: &str = r#"data: {"choices":[{"delta":{"content":"","role":"assistant"},"index":0,"logprobs":null,"finish_reason":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"finish_reason":null,"delta":{"content":"I am"},"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" a large-scale"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" language model"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" from Alibaba Cloud"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":", and my name is Qwen."},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":""},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: [DONE]
-"#;
-
-/// "HTTP API / Non-streaming / Sample output".
-const CURL_COMPLETION: &str = r#"{
-    "choices": [
-        {
-            "message": {
-                "role": "assistant",
-                "content": "I am a large language model from Alibaba Cloud. My name is Qwen."
-            },
-            "finish_reason": "stop",
-            "index": 0,
-            "logprobs": null
-        }
-    ],
-    "object": "chat.completion",
-    "usage": {
-        "prompt_tokens": 11,
-        "completion_tokens": 16,
-        "total_tokens": 27
-    },
-    "created": 1715252778,
-    "system_fingerprint": "",
-    "model": "qwen-plus",
-    "id": "chatcmpl-xxx"
-}"#;
+use seed::{CURL_COMPLETION, CURL_STREAM, SDK_CHUNKS};
 
 /// The LangChain non-streaming sample's `token_usage` (completion, prompt, total).
 const LANGCHAIN_TOKEN_USAGE: (u64, u64, u64) = (16, 22, 38);
@@ -69,7 +20,7 @@ const LANGCHAIN_TOKEN_USAGE: (u64, u64, u64) = (16, 22, 38);
 /// The SDK's chunks, as the server sent them: each a `data:` event, then `[DONE]`.
 fn sdk_stream() -> String {
     let mut wire = String::new();
-    for line in SDK_CHUNKS.lines() {
+    for line in SDK_CHUNKS.iter().copied() {
         wire.push_str("data: ");
         wire.push_str(line);
         wire.push_str("\n\n");
@@ -136,9 +87,11 @@ fn the_sdk_stream_accumulates_to_the_non_streaming_answer_and_usage() {
 
 #[test]
 fn the_http_stream_accumulates_in_any_split() {
-    // As printed, the sample ends right after `data: [DONE]` and its line end: the blank
-    // line that would dispatch it is missing, so strictly `[DONE]` never arrives.
-    let printed = decode_completion(CURL_STREAM.as_bytes()).unwrap();
+    // The blank line printed after `data: [DONE]` is also where the document's next section
+    // starts. Without it, the line end after `[DONE]` is the last byte, and strictly
+    // `[DONE]` never arrives.
+    let without_blank_line = CURL_STREAM.strip_suffix('\n').unwrap();
+    let printed = decode_completion(without_blank_line.as_bytes()).unwrap();
     let StreamEnd::Truncated {
         saw_done: false,
         discarded,
@@ -148,8 +101,7 @@ fn the_http_stream_accumulates_in_any_split() {
     };
     assert!(discarded.has_data() && discarded.len() == "data: [DONE]\n".len() as u64);
 
-    let stream = format!("{CURL_STREAM}\n");
-    let bytes = stream.as_bytes();
+    let bytes = CURL_STREAM.as_bytes();
     let whole = decode_completion(bytes).unwrap();
     assert_eq!(whole.end, StreamEnd::Clean);
     assert_eq!(whole.completion, printed.completion);

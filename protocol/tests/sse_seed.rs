@@ -5,69 +5,14 @@
 //! The sample text below is copied verbatim from the contract (`seed/`), which is its source of
 //! truth.
 
+mod seed;
 mod support;
 
 use chatwire::sse::{Config, Encoder, Event};
 use serde_json::Value;
 
+use seed::{CURL_EVENTS, CURL_STREAM, LANGCHAIN_CHUNKS, SDK_CHUNKS};
 use support::{check_all_splits, decode_whole, End, Got, Outcome};
-
-/// The "Sample output" of the streaming HTTP request, verbatim.
-const HTTP_STREAM: &str = r#"data: {"choices":[{"delta":{"content":"","role":"assistant"},"index":0,"logprobs":null,"finish_reason":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"finish_reason":null,"delta":{"content":"I am"},"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" a large-scale"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" language model"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":" from Alibaba Cloud"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":", and my name is Qwen."},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: {"choices":[{"delta":{"content":""},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}
-
-data: [DONE]
-
-"#;
-
-/// The data of each event of [`HTTP_STREAM`], as documented.
-const HTTP_EVENTS: [&str; 8] = [
-    r#"{"choices":[{"delta":{"content":"","role":"assistant"},"index":0,"logprobs":null,"finish_reason":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"finish_reason":null,"delta":{"content":"I am"},"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"delta":{"content":" a large-scale"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"delta":{"content":" language model"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"delta":{"content":" from Alibaba Cloud"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"delta":{"content":", and my name is Qwen."},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    r#"{"choices":[{"delta":{"content":""},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb05cf5cd819fbca5f0b8d67a025022"}"#,
-    "[DONE]",
-];
-
-/// The chunks printed by the OpenAI Python SDK streaming sample, verbatim.
-const OPENAI_SDK_CHUNKS: [&str; 8] = [
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"","function_call":null,"role":"assistant","tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"I am a","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" large language model from","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" Alibaba","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" Cloud.","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":" My name is Qwen.","function_call":null,"role":null,"tool_calls":null},"finish_reason":null,"index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[{"delta":{"content":"","function_call":null,"role":null,"tool_calls":null},"finish_reason":"stop","index":0,"logprobs":null}],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":null}"#,
-    r#"{"id":"chatcmpl-xxx","choices":[],"created":1719286190,"model":"qwen-plus","object":"chat.completion.chunk","system_fingerprint":null,"usage":{"completion_tokens":16,"prompt_tokens":22,"total_tokens":38}}"#,
-];
-
-/// The chunks printed by the LangChain streaming sample, verbatim.
-const LANGCHAIN_CHUNKS: [&str; 10] = [
-    r#"{"content": "", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": "I am", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": " a large", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": " language model", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": " from", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": " Alibaba", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": " Cloud", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": ", and my name is Qwen.", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": "", "additional_kwargs": {}, "response_metadata": {"finish_reason": "stop"}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}"#,
-    r#"{"content": "", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run-xxx", "example": false, "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": {"input_tokens": 22, "output_tokens": 16, "total_tokens": 38}, "tool_call_chunks": []}"#,
-];
 
 fn expected(data: &[&str]) -> Outcome {
     Outcome {
@@ -107,10 +52,10 @@ fn contents(datas: &[String]) -> Vec<Option<String>> {
 
 #[test]
 fn the_http_stream_decodes_to_the_documented_events() {
-    let expected = expected(&HTTP_EVENTS);
-    check_all_splits(Config::new(), HTTP_STREAM.as_bytes(), &expected);
+    let expected = expected(&CURL_EVENTS);
+    check_all_splits(Config::new(), CURL_STREAM.as_bytes(), &expected);
 
-    let datas = datas(&decode_whole(Config::new(), HTTP_STREAM.as_bytes(), true));
+    let datas = datas(&decode_whole(Config::new(), CURL_STREAM.as_bytes(), true));
     assert_eq!(datas.len(), 8);
     assert_eq!(datas.last().map(String::as_str), Some("[DONE]"));
     let contents = contents(&datas[..7]);
@@ -130,9 +75,9 @@ fn the_http_stream_decodes_to_the_documented_events() {
 
 #[test]
 fn the_http_stream_with_crlf_or_cr_line_ends_decodes_the_same() {
-    let expected = expected(&HTTP_EVENTS);
+    let expected = expected(&CURL_EVENTS);
     for line_end in ["\r\n", "\r"] {
-        let stream = HTTP_STREAM.replace('\n', line_end);
+        let stream = CURL_STREAM.replace('\n', line_end);
         check_all_splits(Config::new(), stream.as_bytes(), &expected);
     }
 }
@@ -164,21 +109,21 @@ fn with_done<'a>(chunks: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn the_openai_sdk_chunks_framed_as_events_decode_to_the_chunks() {
-    let expected = expected(&with_done(&OPENAI_SDK_CHUNKS));
+    let expected = expected(&with_done(&SDK_CHUNKS));
     check_all_splits(
         Config::new(),
-        frame_by_hand(&OPENAI_SDK_CHUNKS).as_bytes(),
+        frame_by_hand(&SDK_CHUNKS).as_bytes(),
         &expected,
     );
 
     let datas = datas(&decode_whole(
         Config::new(),
-        &frame_with_encoder(&OPENAI_SDK_CHUNKS),
+        &frame_with_encoder(&SDK_CHUNKS),
         true,
     ));
     assert_eq!(datas.len(), 9);
     assert_eq!(datas[8], "[DONE]");
-    for (data, chunk) in datas.iter().zip(OPENAI_SDK_CHUNKS) {
+    for (data, chunk) in datas.iter().zip(SDK_CHUNKS) {
         let decoded: Value = serde_json::from_str(data).unwrap();
         let documented: Value = serde_json::from_str(chunk).unwrap();
         assert_eq!(decoded, documented);
