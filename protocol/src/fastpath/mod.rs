@@ -61,7 +61,7 @@ mod fields;
 mod objects;
 mod shape;
 
-pub(crate) use shape::ShapeCache;
+pub(crate) use shape::{Blank, ShapeCache, TEXT_CHUNK, TOOL_CALL_CHUNK};
 
 use crate::types::{ChatCompletionChunk, ParseError};
 

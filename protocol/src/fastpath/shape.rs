@@ -346,15 +346,11 @@ macro_rules! kinds {
         impl Rebase {
             $(
                 #[inline(always)]
-                fn $build<'a>(
-                    self,
-                    data: &'a str,
-                    value: &Maybe<Kind<$ty<'static>>>,
-                ) -> Option<Maybe<$ty<'a>>> {
-                    maybe(value, |value| match value {
+                fn $build<'a>(self, data: &'a str, value: &Kind<$ty<'static>>) -> Option<$ty<'a>> {
+                    match value {
                         Kind::Known(known) => Some(known.clone()),
                         Kind::Other(text) => Some($ty::Other(self.str(data, *text)?)),
-                    })
+                    }
                 }
             )*
         }
@@ -362,11 +358,11 @@ macro_rules! kinds {
 }
 
 kinds! {
-    object, build_object: ObjectKind;
-    service_tier, build_service_tier: ServiceTier;
-    finish_reason, build_finish_reason: FinishReason;
-    role, build_role: Role;
-    tool_type, build_tool_type: ToolType;
+    object, object: ObjectKind;
+    service_tier, service_tier: ServiceTier;
+    finish_reason, finish_reason: FinishReason;
+    role, role: Role;
+    tool_type, tool_type: ToolType;
 }
 
 impl Shape {
@@ -495,36 +491,31 @@ impl Shape {
         text: JsonStr<'a>,
         chunk: &mut ChatCompletionChunk<'a>,
     ) -> Option<()> {
-        set(&mut chunk.id, at.maybe_str(data, self.id)?);
-        set(&mut chunk.object, at.build_object(data, &self.object)?);
+        let str = |saved: &Str| at.str(data, *saved);
+        put(&mut chunk.id, &self.id, str)?;
+        put(&mut chunk.object, &self.object, |kind| {
+            at.object(data, kind)
+        })?;
         chunk.created = self.created;
-        set(&mut chunk.model, at.maybe_str(data, self.model)?);
-        set(
-            &mut chunk.system_fingerprint,
-            at.maybe_str(data, self.system_fingerprint)?,
-        );
-        set(
-            &mut chunk.service_tier,
-            at.build_service_tier(data, &self.service_tier)?,
-        );
-        set(&mut chunk.usage, unit(self.usage));
-        set(&mut chunk.error, unit(self.error));
+        put(&mut chunk.model, &self.model, str)?;
+        put(&mut chunk.system_fingerprint, &self.system_fingerprint, str)?;
+        put(&mut chunk.service_tier, &self.service_tier, |kind| {
+            at.service_tier(data, kind)
+        })?;
+        put_null(&mut chunk.usage, self.usage);
+        put_null(&mut chunk.error, self.error);
         at.fields(data, fields.get(self.extra.clone())?, &mut chunk.extra)?;
         let Maybe::Value(choices) = &mut chunk.choices else {
             return None;
         };
         let choice = choices.as_mut_slice().first_mut()?;
         choice.index = self.index;
-        set(
-            &mut choice.finish_reason,
-            at.build_finish_reason(data, &self.finish_reason)?,
-        );
-        let logprobs = match self.logprobs {
-            Maybe::Absent => Maybe::Absent,
-            Maybe::Null => Maybe::Null,
-            Maybe::Value(span) => Maybe::Value(RawJson::from_validated(at.text(data, span)?)),
-        };
-        set(&mut choice.logprobs, logprobs);
+        put(&mut choice.finish_reason, &self.finish_reason, |kind| {
+            at.finish_reason(data, kind)
+        })?;
+        put(&mut choice.logprobs, &self.logprobs, |span| {
+            Some(RawJson::from_validated(at.text(data, *span)?))
+        })?;
         at.fields(
             data,
             fields.get(self.choice_extra.clone())?,
@@ -533,37 +524,35 @@ impl Shape {
         let Maybe::Value(delta) = &mut choice.delta else {
             return None;
         };
-        let mut text = Some(text);
-        set(
-            &mut delta.content,
-            self.text_field(data, at, Var::Content, self.content, &mut text)?
-                .map(MessageContent::Text),
-        );
-        set(
-            &mut delta.reasoning_content,
-            self.text_field(
-                data,
-                at,
-                Var::ReasoningContent,
-                self.reasoning_content,
-                &mut text,
-            )?,
-        );
-        set(
-            &mut delta.reasoning,
-            self.text_field(data, at, Var::Reasoning, self.reasoning, &mut text)?,
-        );
-        set(
-            &mut delta.refusal,
-            self.text_field(data, at, Var::Refusal, self.refusal, &mut text)?,
-        );
-        set(&mut delta.role, at.build_role(data, &self.role)?);
-        set(&mut delta.function_call, unit(self.function_call));
+        put(&mut delta.role, &self.role, |kind| at.role(data, kind))?;
+        put_null(&mut delta.function_call, self.function_call);
         at.fields(
             data,
             fields.get(self.delta_extra.clone())?,
             &mut delta.extra,
         )?;
+        let mut arguments = None;
+        match self.which {
+            Var::Content => set(&mut delta.content, Maybe::Value(MessageContent::Text(text))),
+            Var::ReasoningContent => set(&mut delta.reasoning_content, Maybe::Value(text)),
+            Var::Reasoning => set(&mut delta.reasoning, Maybe::Value(text)),
+            Var::Refusal => set(&mut delta.refusal, Maybe::Value(text)),
+            Var::Arguments => arguments = Some(text),
+        }
+        if self.which != Var::Content {
+            put(&mut delta.content, &self.content, |saved| {
+                Some(MessageContent::Text(at.str(data, *saved)?))
+            })?;
+        }
+        if self.which != Var::ReasoningContent {
+            put(&mut delta.reasoning_content, &self.reasoning_content, str)?;
+        }
+        if self.which != Var::Reasoning {
+            put(&mut delta.reasoning, &self.reasoning, str)?;
+        }
+        if self.which != Var::Refusal {
+            put(&mut delta.refusal, &self.refusal, str)?;
+        }
         match (&self.tool_calls, &mut delta.tool_calls) {
             (Maybe::Absent, Maybe::Absent) => Some(()),
             (Maybe::Null, Maybe::Absent) => {
@@ -572,28 +561,9 @@ impl Shape {
             }
             (Maybe::Value(tool), Maybe::Value(calls)) => {
                 let call = calls.as_mut_slice().first_mut()?;
-                tool.patch(data, at, fields, text.take()?, call)
+                tool.patch(data, at, fields, arguments?, call)
             }
             _ => None,
-        }
-    }
-}
-
-impl Shape {
-    /// A text field of the delta: `text` when it is the changing one, else as recorded.
-    #[inline(always)]
-    fn text_field<'a>(
-        &self,
-        data: &'a str,
-        at: Rebase,
-        this: Var,
-        recorded: Maybe<Str>,
-        text: &mut Option<JsonStr<'a>>,
-    ) -> Option<Maybe<JsonStr<'a>>> {
-        if self.which == this {
-            text.take().map(Maybe::Value)
-        } else {
-            at.maybe_str(data, recorded)
         }
     }
 }
@@ -609,19 +579,43 @@ impl ToolShape {
         call: &mut ToolCallDelta<'a>,
     ) -> Option<()> {
         call.index = self.index;
-        set(&mut call.id, at.maybe_str(data, self.id)?);
-        set(&mut call.kind, at.build_tool_type(data, &self.kind)?);
+        put(&mut call.id, &self.id, |saved| at.str(data, *saved))?;
+        put(&mut call.kind, &self.kind, |kind| at.tool_type(data, kind))?;
         at.fields(data, fields.get(self.call_extra.clone())?, &mut call.extra)?;
         let Maybe::Value(function) = &mut call.function else {
             return None;
         };
-        set(&mut function.name, at.maybe_str(data, self.name)?);
+        put(&mut function.name, &self.name, |saved| at.str(data, *saved))?;
         set(&mut function.arguments, Maybe::Value(arguments));
         at.fields(
             data,
             fields.get(self.function_extra.clone())?,
             &mut function.extra,
         )
+    }
+}
+
+/// Writes what was recorded of a field into the blank chunk's (absent) field: nothing when
+/// it was absent, `null`, or the value `build` makes from the record.
+#[inline(always)]
+fn put<S, T>(
+    field: &mut Maybe<T>,
+    recorded: &Maybe<S>,
+    build: impl FnOnce(&S) -> Option<T>,
+) -> Option<()> {
+    match recorded {
+        Maybe::Absent => {}
+        Maybe::Null => set(field, Maybe::Null),
+        Maybe::Value(saved) => set(field, Maybe::Value(build(saved)?)),
+    }
+    Some(())
+}
+
+/// [`put`] for a field recorded only as absent or `null`.
+#[inline(always)]
+fn put_null<T>(field: &mut Maybe<T>, recorded: Maybe<()>) {
+    if recorded.is_null() {
+        set(field, Maybe::Null);
     }
 }
 
@@ -634,9 +628,9 @@ pub(crate) enum Blank {
     ToolCall,
 }
 
+#[cfg(test)]
 impl Blank {
     /// The chunk.
-    #[inline]
     pub(crate) const fn chunk(self) -> ChatCompletionChunk<'static> {
         match self {
             Blank::Text => TEXT_CHUNK,
@@ -646,7 +640,7 @@ impl Blank {
 }
 
 /// A chunk with one choice and its delta, every field absent: what [`Shape::patch`] fills.
-const TEXT_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
+pub(crate) const TEXT_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
     id: Maybe::Absent,
     object: Maybe::Absent,
     created: Maybe::Absent,
@@ -666,7 +660,7 @@ const TEXT_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
 };
 
 /// [`TEXT_CHUNK`] with one tool-call piece and its function in the delta.
-const TOOL_CALL_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
+pub(crate) const TOOL_CALL_CHUNK: ChatCompletionChunk<'static> = ChatCompletionChunk {
     choices: Maybe::Value(List::one(ChunkChoice {
         index: Maybe::Absent,
         delta: Maybe::Value(Delta {
@@ -755,11 +749,6 @@ impl Rebase {
             self.text(data, text.span)?,
             text.escaped,
         ))
-    }
-
-    #[inline(always)]
-    fn maybe_str<'a>(self, data: &'a str, value: Maybe<Str>) -> Option<Maybe<JsonStr<'a>>> {
-        maybe(&value, |text| self.str(data, *text))
     }
 
     #[inline(always)]

@@ -3,7 +3,7 @@
 use serde::de::IgnoredAny;
 
 use crate::accumulate::Accumulator;
-use crate::fastpath::{self, ShapeCache};
+use crate::fastpath::{self, Blank, ShapeCache, TEXT_CHUNK, TOOL_CALL_CHUNK};
 use crate::sse::{self, Event, Item};
 use crate::types::parse_error::parse_str;
 use crate::types::{
@@ -416,7 +416,10 @@ impl State {
         // through the layers below would cost more than parsing it). The fast path accepts
         // only a `null` error, so such a chunk is never an error.
         if let Some((text, blank)) = self.shapes.matching(data) {
-            let mut out = Ok(Some(StreamItem::Chunk(blank.chunk())));
+            let mut out = match blank {
+                Blank::Text => Ok(Some(StreamItem::Chunk(TEXT_CHUNK))),
+                Blank::ToolCall => Ok(Some(StreamItem::Chunk(TOOL_CALL_CHUNK))),
+            };
             if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
                 if self.shapes.patch(data, text, chunk).is_some() {
                     return out;
