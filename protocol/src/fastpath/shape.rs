@@ -78,10 +78,10 @@ impl ShapeCache {
         self.wait = 0;
     }
 
-    /// When `data` has the recorded shape: its changing string, and the chunk to
-    /// [`patch`](Self::patch) with it ([`TEXT_CHUNK`] or [`TOOL_CALL_CHUNK`], so that the
-    /// caller builds it where it returns it: a chunk is large, and building it from parts
-    /// would move them). `None` otherwise.
+    /// When `data` has the recorded shape: its changing string, and which blank chunk
+    /// ([`TEXT_CHUNK`] or [`TOOL_CALL_CHUNK`]) to [`patch`](Self::patch) with it. The
+    /// caller writes that constant straight into the item it returns: a function returning
+    /// the chunk would copy its kilobyte twice. `None` otherwise.
     #[inline]
     pub(crate) fn matching<'a>(&mut self, data: &'a str) -> Option<(JsonStr<'a>, Blank)> {
         let hit = self.shape.as_ref().and_then(|shape| {
