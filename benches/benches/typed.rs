@@ -1,4 +1,6 @@
-//! Typed decoding: bytes to chunks, and chunks to whole completions.
+//! Typed decoding: bytes to chunks, and chunks to whole completions, on the DashScope-style
+//! text and tool-call corpora (and, for `typed/*` and `accumulate/*`, an OpenAI-style text
+//! corpus).
 //!
 //! - `typed/*`: chatwire's `stream::ChunkDecoder` (its SSE decoder, then the chunk fast path
 //!   behind `ChatCompletionChunk::from_json`) fed each piece (`chatwire`) or reading it in
@@ -156,6 +158,12 @@ fn benches(c: &mut Criterion) {
     typed_group(c, "typed/tool-calls", &tools);
     json_only(c, "json/tool-calls", &tools);
     accumulate_group(c, "accumulate/tool-calls", &tools);
+    drop(tools);
+    // OpenAI's layout, beside the DashScope-style corpora: every chunk differs in its
+    // `obfuscation` padding as well as its text.
+    let openai = corpus::openai_text_corpus();
+    typed_group(c, "typed/openai-text", &openai);
+    accumulate_group(c, "accumulate/openai-text", &openai);
 }
 
 criterion_group! {

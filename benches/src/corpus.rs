@@ -1,6 +1,6 @@
-//! Deterministic generated corpora: DashScope-style chat completion streams, built the same on
-//! every run from a fixed seed. Nothing here is committed as data; the bytes are made when a
-//! bench starts.
+//! Deterministic generated corpora: DashScope-style chat completion streams (and OpenAI-style
+//! ones, for comparison), built the same on every run from a fixed seed. Nothing here is
+//! committed as data; the bytes are made when a bench starts.
 
 use std::fmt::Write as _;
 
@@ -169,6 +169,11 @@ pub enum Shape {
     Text,
     /// Tool-call deltas whose `arguments` are JSON fragments escaped inside a JSON string.
     ToolCalls,
+    /// Text deltas in OpenAI's chunk layout: `id` first, `service_tier` and a
+    /// `system_fingerprint`, the first delta with `refusal: null`, an empty finish delta, a
+    /// usage chunk with token details, and an `obfuscation` string of random length and
+    /// content on every chunk.
+    OpenAiText,
 }
 
 /// Generates at least `target_bytes` of DashScope-style streams of the given shape.
@@ -191,6 +196,11 @@ pub fn text_corpus() -> Corpus {
 /// About 20 MB of streamed tool-call arguments (corpus (b)).
 pub fn tool_call_corpus() -> Corpus {
     generate(Shape::ToolCalls, 20 << 20, 0x5EED_0002)
+}
+
+/// About 20 MB of OpenAI-style text-delta streams.
+pub fn openai_text_corpus() -> Corpus {
+    generate(Shape::OpenAiText, 20 << 20, 0x5EED_0003)
 }
 
 /// One event whose single `data:` line is `len` bytes long (adversarial shape).
@@ -225,6 +235,9 @@ pub fn tiny_events(count: usize) -> Corpus {
 }
 
 fn write_response(corpus: &mut Corpus, rng: &mut Rng, shape: Shape, n: u64) {
+    if shape == Shape::OpenAiText {
+        return write_openai_response(corpus, rng, n);
+    }
     let id = format!(
         "chatcmpl-{:032x}",
         u128::from(rng.next_u64()) << 64 | u128::from(n)
@@ -260,6 +273,7 @@ fn write_response(corpus: &mut Corpus, rng: &mut Rng, shape: Shape, n: u64) {
             }
             "stop"
         }
+        Shape::OpenAiText => unreachable!("written by write_openai_response"),
         Shape::ToolCalls => {
             let calls = 1 + rng.below(2);
             for call in 0..calls {
@@ -300,6 +314,66 @@ fn write_response(corpus: &mut Corpus, rng: &mut Rng, shape: Shape, n: u64) {
     push_event(corpus, "data: [DONE]\n\n", false);
     corpus.response_ends.push(corpus.bytes.len());
     corpus.responses += 1;
+}
+
+/// One response in OpenAI's layout (see [`Shape::OpenAiText`]).
+fn write_openai_response(corpus: &mut Corpus, rng: &mut Rng, n: u64) {
+    let id = format!("chatcmpl-{}", alphanumeric(rng, 29));
+    let created = 1_727_346_162 + n;
+    let head = format!(
+        r#""id":"{id}","object":"chat.completion.chunk","created":{created},"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_5050236cbd""#
+    );
+    let mut event = String::new();
+    let mut chunk = |corpus: &mut Corpus, rng: &mut Rng, delta: &str, finish: &str| {
+        let padding = padding(rng);
+        event.clear();
+        let _ = write!(
+            event,
+            r#"data: {{{head},"choices":[{{"index":0,"delta":{{{delta}}},"logprobs":null,"finish_reason":{finish}}}],"obfuscation":"{padding}"}}"#
+        );
+        event.push_str("\n\n");
+        push_event(corpus, &event, true);
+    };
+    chunk(
+        corpus,
+        rng,
+        r#""role":"assistant","content":"","refusal":null"#,
+        "null",
+    );
+    let deltas = 20 + rng.below(60);
+    for _ in 0..deltas {
+        let (text, len) = delta_text(rng);
+        corpus.text_bytes += len;
+        chunk(corpus, rng, &format!(r#""content":"{text}""#), "null");
+    }
+    chunk(corpus, rng, "", r#""stop""#);
+    let prompt = 10 + rng.below(100);
+    let padding = padding(rng);
+    event.clear();
+    let _ = write!(
+        event,
+        r#"data: {{{head},"choices":[],"usage":{{"prompt_tokens":{prompt},"completion_tokens":{deltas},"total_tokens":{},"prompt_tokens_details":{{"cached_tokens":0,"audio_tokens":0}},"completion_tokens_details":{{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}},"obfuscation":"{padding}"}}"#,
+        prompt + deltas
+    );
+    event.push_str("\n\n");
+    push_event(corpus, &event, true);
+    push_event(corpus, "data: [DONE]\n\n", false);
+    corpus.response_ends.push(corpus.bytes.len());
+    corpus.responses += 1;
+}
+
+/// OpenAI's `obfuscation` value: 1 to 12 random letters and digits.
+fn padding(rng: &mut Rng) -> String {
+    let len = 1 + rng.below(12) as usize;
+    alphanumeric(rng, len)
+}
+
+/// `len` random ASCII letters and digits.
+fn alphanumeric(rng: &mut Rng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.below(ALPHABET.len() as u64) as usize]))
+        .collect()
 }
 
 fn push_chunk(corpus: &mut Corpus, event: &mut String, choice: &str, head: &str) {

@@ -7,7 +7,7 @@ use chatwire_benches::corpus::{generate, Shape};
 
 #[test]
 fn every_corpus_chunk_takes_the_fast_path() {
-    for shape in [Shape::Text, Shape::ToolCalls] {
+    for shape in [Shape::Text, Shape::ToolCalls, Shape::OpenAiText] {
         let corpus = generate(shape, 300_000, 9);
         let mut chunks = 0;
         for event in corpus.event_pieces() {

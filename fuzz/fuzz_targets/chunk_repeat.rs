@@ -2,9 +2,10 @@
 //! one chunk and reads the next ones against.
 //!
 //! Input: a chunk template and the texts to put in it, separated by `0xFF` bytes. The
-//! template's first `@` is replaced by each text in turn (a template without `@` is used as
-//! it is), line breaks become spaces, and the events are decoded as one stream, fed in
-//! pieces and read in place alternately. Asserts: every item is what a fresh decoder gives
+//! template's first `@` is replaced by each text in turn, and its first `#` by the text
+//! reversed (a second string that changes, as OpenAI's `obfuscation` does; a template
+//! without them is used as it is), line breaks become spaces, and the events are decoded as
+//! one stream, fed in pieces and read in place alternately. Asserts: every item is what a fresh decoder gives
 //! for that event's data alone (the same chunk, the same error kind, the same other item),
 //! and every chunk equals `ChatCompletionChunk::from_json` of its data.
 #![no_main]
@@ -59,7 +60,8 @@ fuzz_target!(|data: &[u8]| {
             .take(32)
             .map(|text| String::from_utf8_lossy(text).replace(['\n', '\r'], " ")),
     ) {
-        events.push(template.replacen('@', &text, 1));
+        let reversed: String = text.chars().rev().collect();
+        events.push(template.replacen('@', &text, 1).replacen('#', &reversed, 1));
     }
     // `[DONE]` changes how the events after it read: not what this target is about.
     if events.iter().any(|event| event.trim_ascii() == "[DONE]") {

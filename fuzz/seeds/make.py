@@ -187,7 +187,8 @@ def main():
                                   '"created":1.5e9,"object":"chat.completion.chunk","x_groq":{"id":"q"}}')]:
         write("chunk_json", name, text)
         write("chunk_fastpath", name, text)
-    # Templates (`@` marks the changing text) and texts, separated by 0xFF bytes.
+    # Templates (`@` marks the changing text, `#` a second changing string) and texts,
+    # separated by 0xFF bytes.
     texts = [" a large-scale", "\\n\\\"q\\\"", "\\u4f60\\u597d", "你好 😀", "", "{\\\"a\\\": 1}"]
     for name, template in [
             ("content", chunk({"content": "@"})),
@@ -198,7 +199,7 @@ def main():
             ("openai", '{"id":"chatcmpl-A1","object":"chat.completion.chunk","created":1,'
                        '"model":"gpt-4o","system_fingerprint":"fp_1","choices":[{"index":0,'
                        '"delta":{"content":"@"},"logprobs":null,"finish_reason":null}],'
-                       '"obfuscation":"Xy"}')]:
+                       '"obfuscation":"#"}')]:
         write("chunk_repeat", name, b"\xff".join(
             [template.encode()] + [text.encode() for text in texts]))
     write("response_json", "doc_response", json.dumps(RESPONSE, indent=4))

@@ -5,11 +5,13 @@
 use chatwire::stream::{ChunkDecoder, StreamError, StreamItem};
 use chatwire::types::ChatCompletionChunk;
 
-/// Chunk data in the shapes providers send; `@` stands for the text.
+/// Chunk data in the shapes providers send; `@` stands for the text, `#` for OpenAI's
+/// padding, which changes in every chunk too.
 const SHAPES: &[&str] = &[
     r#"{"choices":[{"delta":{"content":"@"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb0"}"#,
     r#"{"choices":[{"delta":{"reasoning_content":"@"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-3bb0"}"#,
     r#"{"id":"chatcmpl-A1b2","object":"chat.completion.chunk","created":1727346162,"model":"gpt-4o","system_fingerprint":"fp_5050236cbd","choices":[{"index":0,"delta":{"content":"@"},"logprobs":null,"finish_reason":null}]}"#,
+    r##"{"id":"chatcmpl-A1b2","object":"chat.completion.chunk","created":1727346162,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_5050236cbd","choices":[{"index":0,"delta":{"content":"@"},"logprobs":null,"finish_reason":null}],"obfuscation":"#"}"##,
     r#"{"id":"gen-1","provider":"Groq","model":"m","object":"chat.completion.chunk","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"reasoning":"@"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}"#,
     r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"","type":"function","function":{"arguments":"@"}}]},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1715931028,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-8c44"}"#,
 ];
@@ -101,7 +103,12 @@ fn streams_of_repeated_shapes_read_as_each_event_alone() {
         let mut events = Vec::new();
         for round in 0..3 {
             for text in TEXTS {
-                events.push(shape.replace('@', &format!("{text}{round}")));
+                let padding = "Xy7z".repeat(round + text.len() % 3);
+                events.push(
+                    shape
+                        .replace('@', &format!("{text}{round}"))
+                        .replace('#', &padding),
+                );
             }
         }
         check(&events);
@@ -109,7 +116,12 @@ fn streams_of_repeated_shapes_read_as_each_event_alone() {
     // Shapes interleaved, as a stream moves from reasoning to content to tool calls.
     let mut events = Vec::new();
     for (i, text) in TEXTS.iter().cycle().take(60).enumerate() {
-        events.push(SHAPES[(i / 7) % SHAPES.len()].replace('@', text));
+        let padding = "p".repeat(i % 4);
+        events.push(
+            SHAPES[(i / 7) % SHAPES.len()]
+                .replace('@', text)
+                .replace('#', &padding),
+        );
     }
     check(&events);
 }
@@ -117,7 +129,7 @@ fn streams_of_repeated_shapes_read_as_each_event_alone() {
 #[test]
 fn a_chunk_that_differs_anywhere_reads_as_it_does_alone() {
     for shape in SHAPES {
-        let template = shape.replace('@', "some text");
+        let template = shape.replace('@', "some text").replace('#', "pad");
         let bytes = template.as_bytes();
         for at in 0..bytes.len() {
             for replacement in [&b""[..], b"0", b"\"", b"\\", b" ", b"x", b"}", b"null"] {

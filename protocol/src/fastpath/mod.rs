@@ -24,8 +24,9 @@
 //!
 //! The [`ChunkDecoder`](crate::stream::ChunkDecoder) goes one step further within a stream:
 //! a chunk that repeats the previous one's bytes except for its text (`content`,
-//! `reasoning_content`, `reasoning`, `refusal`, or one tool call's `arguments`) is read by
-//! comparing it with a copy of that chunk and scanning only the new string. The scanner is a
+//! `reasoning_content`, `reasoning`, `refusal`, or one tool call's `arguments`), and for an
+//! unknown string field after it (OpenAI's `obfuscation`), is read by comparing it with a
+//! copy of that chunk and scanning only the new strings. The scanner is a
 //! function of the bytes it reads, and no reader depends on what those strings hold, only on
 //! where they end: so the chunk rebuilt from the recorded positions is the one this module
 //! gives for the same data. Tests compare the two on every byte changed, added or removed

@@ -2,12 +2,13 @@
 //!
 //! In a stream, consecutive chunks are byte-for-byte the same except for the new text: the
 //! same `id`, `created` and `model`, the same keys in the same order, the same `null`s. Only
-//! the `content` (or `reasoning_content`, or a tool call's `arguments`) differs. The cache
-//! keeps the data of the last chunk the fast path read, and where its text string lies in
-//! it. The next event's data is read by comparing it with that copy: when everything
-//! before the text string and everything after it are the same bytes, only the string is
-//! scanned (and checked, exactly as the fast path checks it), and the rest of the chunk is
-//! rebuilt from the positions recorded, borrowing the new data.
+//! the `content` (or `reasoning_content`, or a tool call's `arguments`) differs, and, in
+//! OpenAI's chunks, the `obfuscation` padding after it. The cache keeps the data of the last
+//! chunk the fast path read, and where its text string lies in it (and the first unknown
+//! string field of the chunk after it, if any). The next event's data is read by comparing
+//! it with that copy: when everything around those strings is the same bytes, only the
+//! strings are scanned (and checked, exactly as the fast path checks them), and the rest of
+//! the chunk is rebuilt from the positions recorded, borrowing the new data.
 //!
 //! # Why this is the fast path's own answer
 //!
@@ -16,10 +17,11 @@
 //! `S'`) in the same steps, except that the value is `S'`: no reader looks at the content
 //! of that string, only at its extent, and what follows a string value is read the same
 //! whatever the string held. So the chunk rebuilt here is the one the fast path would
-//! build, and therefore the serde path's (see the parent module). Only strings taken as
-//! text as they are (`content`, `reasoning_content`, `reasoning`, `refusal`, `arguments`)
-//! are chosen; fields whose value depends on the text (`role`, `finish_reason`, `object`)
-//! are part of `P` or `Q`. The stream decoder's tests and the `stream_decoder` and
+//! build, and therefore the serde path's (see the parent module); the same holds for a
+//! second string in `Q`. Only strings taken as they are (`content`, `reasoning_content`,
+//! `reasoning`, `refusal`, `arguments`, and an unknown field's value, kept raw) are chosen;
+//! fields whose value depends on the text (`role`, `finish_reason`, `object`) are part of
+//! `P` or `Q`. The stream decoder's tests and the `stream_decoder` and
 //! `chunk_repeat` fuzz targets compare every chunk read here with
 //! [`ChatCompletionChunk::from_json`] of the same data.
 //!
@@ -28,9 +30,9 @@
 //! A hit costs two comparisons of bytes already in cache and one string scan, instead of
 //! reading every key and value. A miss costs a comparison that fails early, and, when the
 //! fast path then reads the chunk, recording its shape (a copy of the data, at most
-//! [`MAX_TEMPLATE`] bytes). A stream where no two chunks match (OpenAI's `obfuscation`
-//! field differs in every chunk) soon stops being recorded: after [`PATIENCE`] misses in a
-//! row, shapes are recorded ever more rarely, down to one event in [`MAX_WAIT`] + 1.
+//! [`MAX_TEMPLATE`] bytes). A stream where no two chunks match (one whose chunks carry a
+//! changing number, say) soon stops being recorded: after [`PATIENCE`] misses in a row,
+//! shapes are recorded ever more rarely, down to one event in [`MAX_WAIT`] + 1.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -83,15 +85,15 @@ impl ShapeCache {
     /// caller writes that constant straight into the item it returns: a function returning
     /// the chunk would copy its kilobyte twice. `None` otherwise.
     #[inline]
-    pub(crate) fn matching<'a>(&mut self, data: &'a str) -> Option<(JsonStr<'a>, Blank)> {
+    pub(crate) fn matching<'a>(&mut self, data: &'a str) -> Option<(Hit<'a>, Blank)> {
         let hit = self.shape.as_ref().and_then(|shape| {
-            let text = matching_text(&self.template, shape.var.clone(), data)?;
+            let hit = matching_text(&self.template, shape, data)?;
             let blank = if shape.tool_calls.is_value() {
                 Blank::ToolCall
             } else {
                 Blank::Text
             };
-            Some((text, blank))
+            Some((hit, blank))
         });
         if hit.is_some() {
             self.misses = 0;
@@ -108,13 +110,20 @@ impl ShapeCache {
     pub(crate) fn patch<'a>(
         &self,
         data: &'a str,
-        text: JsonStr<'a>,
+        hit: Hit<'a>,
         chunk: &mut ChatCompletionChunk<'a>,
     ) -> Option<()> {
-        let at = Rebase { len: data.len() };
-        self.shape
-            .as_ref()?
-            .patch(data, at, &self.fields, text, chunk)
+        let shape = self.shape.as_ref()?;
+        let at = Rebase {
+            len: data.len(),
+            text_end: hit.text_end,
+            second: shape
+                .second
+                .as_ref()
+                .zip(hit.second)
+                .map(|(second, raw)| (second.field, raw)),
+        };
+        shape.patch(data, at, &self.fields, hit.text, chunk)
     }
 
     /// Records the shape of `chunk`, which the fast path has just read from `data`, when it
@@ -136,6 +145,8 @@ impl ShapeCache {
         let mut record = Record {
             data,
             var: 0..0,
+            second: None,
+            second_field: None,
             fields: core::mem::take(&mut self.fields),
         };
         record.fields.clear();
@@ -150,14 +161,26 @@ impl ShapeCache {
     }
 }
 
-/// The string that takes the place of the recorded one in `data`, when `data` is the
-/// template with only that string changed: `P S' Q` for a template `P S Q`, `var` being the
-/// range of `S` (quotes included).
+/// What [`ShapeCache::matching`] found in data of the recorded shape.
+#[derive(Debug)]
+pub(crate) struct Hit<'a> {
+    /// The changing text.
+    text: JsonStr<'a>,
+    /// Where its closing quote ends in the data.
+    text_end: usize,
+    /// The second changing string, quotes included, when the shape has one.
+    second: Option<&'a str>,
+}
+
+/// The strings that take the place of the recorded ones in `data`, when `data` is the
+/// template with only those strings changed: `P S' Q` for a template `P S Q`, or
+/// `P S' Q1 T' Q2` for a template `P S Q1 T Q2` when the shape has a second changing string
+/// `T`. `S` is `shape.var`, `T` `shape.second` (quotes included).
 #[inline]
-fn matching_text<'a>(template: &str, var: Range<usize>, data: &'a str) -> Option<JsonStr<'a>> {
+fn matching_text<'a>(template: &str, shape: &Shape, data: &'a str) -> Option<Hit<'a>> {
     let (t, d) = (template.as_bytes(), data.as_bytes());
-    let tail = t.len() - var.end;
-    if d.len() < var.start + 2 + tail || d.get(..var.start)? != t.get(..var.start)? {
+    let var = shape.var.clone();
+    if d.len() < var.start + 2 || d.get(..var.start)? != t.get(..var.start)? {
         return None;
     }
     if d[var.start] != b'"' {
@@ -165,18 +188,43 @@ fn matching_text<'a>(template: &str, var: Range<usize>, data: &'a str) -> Option
     }
     let mut cursor = Cursor::at(data, var.start);
     let (raw, escaped) = cursor.string()?;
-    let end = cursor.pos();
-    if d.len() - end != tail || d.get(end..)? != t.get(var.end..)? {
+    let text_end = cursor.pos();
+    let mut tail = var.end;
+    let mut end = text_end;
+    let mut second = None;
+    if let Some(recorded) = &shape.second {
+        // `Q1`, then any string.
+        let between = t.get(var.end..recorded.var.start)?;
+        if d.get(end..end + between.len())? != between {
+            return None;
+        }
+        let start = end + between.len();
+        if d.get(start) != Some(&b'"') {
+            return None;
+        }
+        let mut cursor = Cursor::at(data, start);
+        cursor.string()?;
+        end = cursor.pos();
+        second = Some(data.get(start..end)?);
+        tail = recorded.var.end;
+    }
+    if d.len() - end != t.len() - tail || d.get(end..)? != t.get(tail..)? {
         return None;
     }
-    Some(JsonStr::from_scanned_raw(raw, escaped))
+    Some(Hit {
+        text: JsonStr::from_scanned_raw(raw, escaped),
+        text_end,
+        second,
+    })
 }
 
-/// Where a recorded piece of text lies: `Front(n)` at byte `n` (before the changing
-/// string), `Back(n)` `n` bytes before the end of the data (after it).
+/// Where a recorded piece of text lies: `Front(n)` at byte `n` (before the changing text),
+/// `Mid(n)` `n` bytes after the changing text (before the second changing string), `Back(n)`
+/// `n` bytes before the end of the data (after both).
 #[derive(Debug, Clone, Copy)]
 enum At {
     Front(usize),
+    Mid(usize),
     Back(usize),
 }
 
@@ -219,6 +267,9 @@ enum Var {
 struct Shape {
     /// The changing string, quotes included.
     var: Range<usize>,
+    /// A second changing string: the value of an unknown field of the chunk after the text
+    /// (OpenAI's `obfuscation`).
+    second: Option<Second>,
     /// Which field it is.
     which: Var,
     id: Maybe<Str>,
@@ -249,6 +300,15 @@ struct Shape {
     delta_extra: Fields,
 }
 
+/// A second changing string.
+#[derive(Debug, Clone)]
+struct Second {
+    /// Its place in the template, quotes included.
+    var: Range<usize>,
+    /// The index in [`ShapeCache::fields`] of the unknown field whose value it is.
+    field: usize,
+}
+
 /// The one tool-call piece whose arguments change.
 #[derive(Debug, Clone)]
 struct ToolShape {
@@ -264,6 +324,10 @@ struct ToolShape {
 struct Record<'t> {
     data: &'t str,
     var: Range<usize>,
+    /// The second changing string, quotes included.
+    second: Option<Range<usize>>,
+    /// The index in `fields` of the unknown field that holds it.
+    second_field: Option<usize>,
     fields: Vec<(Span, Span)>,
 }
 
@@ -275,12 +339,14 @@ impl Record<'_> {
         if end > self.data.len() {
             return None;
         }
-        let at = if end <= self.var.start {
-            At::Front(start)
-        } else if start >= self.var.end {
-            At::Back(self.data.len() - start)
-        } else {
-            return None;
+        let at = match &self.second {
+            _ if end <= self.var.start => At::Front(start),
+            None if start >= self.var.end => At::Back(self.data.len() - start),
+            Some(second) if start >= self.var.end && end <= second.start => {
+                At::Mid(start - self.var.end)
+            }
+            Some(second) if start >= second.end => At::Back(self.data.len() - start),
+            _ => return None,
         };
         Some(Span {
             at,
@@ -303,10 +369,29 @@ impl Record<'_> {
     fn fields(&mut self, extra: &Extra<'_>) -> Option<Fields> {
         let start = self.fields.len();
         for (key, value) in extra.iter() {
-            let field = (self.span(key)?, self.span(value.get())?);
+            let value = value.get();
+            let span = if self.is_second(value) {
+                // Its value changes: a placeholder, never read.
+                self.second_field = Some(self.fields.len());
+                Span {
+                    at: At::Front(0),
+                    len: 0,
+                }
+            } else {
+                self.span(value)?
+            };
+            let field = (self.span(key)?, span);
             self.fields.push(field);
         }
         Some(start..self.fields.len())
+    }
+
+    /// `true` when `text` is the second changing string.
+    fn is_second(&self, text: &str) -> bool {
+        let start = (text.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+        self.second
+            .as_ref()
+            .is_some_and(|second| *second == (start..start + text.len()))
     }
 }
 
@@ -343,10 +428,10 @@ macro_rules! kinds {
             )*
         }
 
-        impl Rebase {
+        impl<'a> Rebase<'a> {
             $(
                 #[inline(always)]
-                fn $build<'a>(self, data: &'a str, value: &Kind<$ty<'static>>) -> Option<$ty<'a>> {
+                fn $build(self, data: &'a str, value: &Kind<$ty<'static>>) -> Option<$ty<'a>> {
                     match value {
                         Kind::Known(known) => Some(known.clone()),
                         Kind::Other(text) => Some($ty::Other(self.str(data, *text)?)),
@@ -403,6 +488,14 @@ impl Shape {
             return None;
         }
         record.var = start - 1..end + 1;
+        // The first unknown string field of the chunk after the text changes too, if there
+        // is one (OpenAI's `obfuscation`): a chunk whose text is a repeat but for it is read
+        // as a repeat.
+        record.second = chunk.extra.iter().find_map(|(_, value)| {
+            let raw = value.get();
+            let start = (raw.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+            (raw.starts_with('"') && start >= record.var.end).then_some(start..start + raw.len())
+        });
         let extra = record.fields(&chunk.extra)?;
         let choice_extra = record.fields(&choice.extra)?;
         let delta_extra = record.fields(&delta.extra)?;
@@ -476,6 +569,14 @@ impl Shape {
             function_call: nothing(&delta.function_call)?,
             delta_extra,
             var: record.var.clone(),
+            second: match (&record.second, record.second_field) {
+                (None, _) => None,
+                (Some(var), Some(field)) => Some(Second {
+                    var: var.clone(),
+                    field,
+                }),
+                (Some(_), None) => return None,
+            },
         })
     }
 
@@ -486,7 +587,7 @@ impl Shape {
     fn patch<'a>(
         &self,
         data: &'a str,
-        at: Rebase,
+        at: Rebase<'a>,
         fields: &[(Span, Span)],
         text: JsonStr<'a>,
         chunk: &mut ChatCompletionChunk<'a>,
@@ -504,7 +605,7 @@ impl Shape {
         })?;
         put_null(&mut chunk.usage, self.usage);
         put_null(&mut chunk.error, self.error);
-        at.fields(data, fields.get(self.extra.clone())?, &mut chunk.extra)?;
+        at.fields(data, fields, self.extra.clone(), &mut chunk.extra)?;
         let Maybe::Value(choices) = &mut chunk.choices else {
             return None;
         };
@@ -516,21 +617,13 @@ impl Shape {
         put(&mut choice.logprobs, &self.logprobs, |span| {
             Some(RawJson::from_validated(at.text(data, *span)?))
         })?;
-        at.fields(
-            data,
-            fields.get(self.choice_extra.clone())?,
-            &mut choice.extra,
-        )?;
+        at.fields(data, fields, self.choice_extra.clone(), &mut choice.extra)?;
         let Maybe::Value(delta) = &mut choice.delta else {
             return None;
         };
         put(&mut delta.role, &self.role, |kind| at.role(data, kind))?;
         put_null(&mut delta.function_call, self.function_call);
-        at.fields(
-            data,
-            fields.get(self.delta_extra.clone())?,
-            &mut delta.extra,
-        )?;
+        at.fields(data, fields, self.delta_extra.clone(), &mut delta.extra)?;
         let mut arguments = None;
         match self.which {
             Var::Content => set(&mut delta.content, Maybe::Value(MessageContent::Text(text))),
@@ -573,7 +666,7 @@ impl ToolShape {
     fn patch<'a>(
         &self,
         data: &'a str,
-        at: Rebase,
+        at: Rebase<'a>,
         fields: &[(Span, Span)],
         arguments: JsonStr<'a>,
         call: &mut ToolCallDelta<'a>,
@@ -581,7 +674,7 @@ impl ToolShape {
         call.index = self.index;
         put(&mut call.id, &self.id, |saved| at.str(data, *saved))?;
         put(&mut call.kind, &self.kind, |kind| at.tool_type(data, kind))?;
-        at.fields(data, fields.get(self.call_extra.clone())?, &mut call.extra)?;
+        at.fields(data, fields, self.call_extra.clone(), &mut call.extra)?;
         let Maybe::Value(function) = &mut call.function else {
             return None;
         };
@@ -589,7 +682,8 @@ impl ToolShape {
         set(&mut function.arguments, Maybe::Value(arguments));
         at.fields(
             data,
-            fields.get(self.function_extra.clone())?,
+            fields,
+            self.function_extra.clone(),
             &mut function.extra,
         )
     }
@@ -727,42 +821,51 @@ fn unit<T>(value: Maybe<()>) -> Maybe<T> {
     }
 }
 
-/// Recorded positions, in new data of `len` bytes.
+/// Recorded positions, in new data of `len` bytes whose changing text ends at `text_end`.
 #[derive(Clone, Copy)]
-struct Rebase {
+struct Rebase<'a> {
     len: usize,
+    text_end: usize,
+    /// The index in [`ShapeCache::fields`] of the unknown field holding the second changing
+    /// string, and that string in the new data.
+    second: Option<(usize, &'a str)>,
 }
 
-impl Rebase {
+impl<'a> Rebase<'a> {
     #[inline(always)]
-    fn text(self, data: &str, span: Span) -> Option<&str> {
+    fn text(self, data: &'a str, span: Span) -> Option<&'a str> {
         let start = match span.at {
             At::Front(start) => start,
+            At::Mid(after) => self.text_end + after,
             At::Back(back) => self.len - back,
         };
         data.get(start..start + span.len)
     }
 
     #[inline(always)]
-    fn str<'a>(self, data: &'a str, text: Str) -> Option<JsonStr<'a>> {
+    fn str(self, data: &'a str, text: Str) -> Option<JsonStr<'a>> {
         Some(JsonStr::from_scanned_raw(
             self.text(data, text.span)?,
             text.escaped,
         ))
     }
 
+    /// Appends the recorded unknown fields `range` of `fields` to `extra`.
     #[inline(always)]
-    fn fields<'a>(
+    fn fields(
         self,
         data: &'a str,
         fields: &[(Span, Span)],
+        range: Range<usize>,
         extra: &mut Extra<'a>,
     ) -> Option<()> {
-        for (key, value) in fields {
-            extra.push(
-                self.text(data, *key)?,
-                RawJson::from_validated(self.text(data, *value)?),
-            );
+        for index in range {
+            let (key, value) = fields.get(index)?;
+            let value = match self.second {
+                Some((field, second)) if field == index => second,
+                _ => self.text(data, *value)?,
+            };
+            extra.push(self.text(data, *key)?, RawJson::from_validated(value));
         }
         Some(())
     }
@@ -819,11 +922,9 @@ mod tests {
 
     /// What the cache reads from `data`, if it matches.
     fn read<'a>(cache: &mut ShapeCache, data: &'a str) -> Option<ChatCompletionChunk<'a>> {
-        let (text, blank) = cache.matching(data)?;
+        let (hit, blank) = cache.matching(data)?;
         let mut chunk = blank.chunk();
-        cache
-            .patch(data, text, &mut chunk)
-            .expect("a match patches");
+        cache.patch(data, hit, &mut chunk).expect("a match patches");
         Some(chunk)
     }
 
@@ -910,6 +1011,44 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_string_after_the_text_changes_too() {
+        // OpenAI's `obfuscation` pads every chunk with a different string.
+        let template = TEMPLATES[3];
+        let mut cache = learned(&template.replace('@', "first"));
+        assert!(cache.shape.as_ref().unwrap().second.is_some());
+        for (text, padding) in [
+            ("a", "b"),
+            ("", "longer padding"),
+            (r"\n", r#"\u00e9\""#),
+            ("x", ""),
+        ] {
+            let data = template.replace('@', text).replace("Xy7", padding);
+            let chunk = read(&mut cache, &data).unwrap_or_else(|| panic!("no match: {data}"));
+            let serde: ChatCompletionChunk<'_> = serde_json::from_str(&data).unwrap();
+            assert_eq!(chunk, serde, "{data}");
+            let raw = chunk.extra.get("obfuscation").unwrap().get();
+            assert_eq!(raw, format!("\"{padding}\""));
+        }
+        // Any other change misses: between the two strings, after them, or another value.
+        for data in [
+            template.replace('@', "a").replace("null}]", "null }]"),
+            template.replace('@', "a").replace(r#"Xy7"}"#, r#"Xy7" }"#),
+            template.replace('@', "a").replace(r#""Xy7""#, "7"),
+            template.replace('@', "a").replace(r#""Xy7""#, r#""a\x""#),
+        ] {
+            assert!(cache.matching(&data).is_none(), "{data}");
+        }
+        // An unknown string before the text is compared, not read.
+        let before = r#"{"provider":"P","choices":[{"index":0,"delta":{"content":"@"}}]}"#;
+        let mut cache = learned(&before.replace('@', "a"));
+        assert!(cache.shape.as_ref().unwrap().second.is_none());
+        assert!(cache.matching(&before.replace('@', "b")).is_some());
+        assert!(cache
+            .matching(&before.replace('@', "b").replace('P', "Q"))
+            .is_none());
+    }
+
+    #[test]
     fn shapes_it_does_not_rebuild_are_not_recorded() {
         for data in [
             // Two choices; no choice; a usage; an error; array content; no text at all.
@@ -950,8 +1089,10 @@ mod tests {
         let mut cache = ShapeCache::default();
         let mut recorded = Vec::new();
         for i in 0..400 {
-            // The unknown field changes in every chunk, as OpenAI's `obfuscation` does.
-            let data = template.replace('@', "text").replace("Xy7", &i.to_string());
+            // `created` changes in every chunk.
+            let data = template
+                .replace('@', "text")
+                .replace("1727346162", &i.to_string());
             assert!(cache.matching(&data).is_none());
             let mut chunk = ChatCompletionChunk::default();
             fill_chunk(&data, &mut chunk).unwrap();

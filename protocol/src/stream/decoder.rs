@@ -67,15 +67,15 @@ const DONE: &str = "[DONE]";
 ///
 /// Consecutive chunks of a stream are usually the same bytes but for their text: the same
 /// `id`, `created`, `model`, keys and `null`s. The decoder keeps a copy of the data of the
-/// last chunk it parsed (up to 16 KiB) and where its text string lies. When the next event's
-/// data is the same bytes before and after that string, only the new string is scanned
-/// (checked as the parser checks it) and the rest of the chunk is rebuilt from the recorded
-/// positions, pointing into the new data. The chunk is the one parsing the data alone gives
-/// (the [`fastpath`] docs say why). On the DashScope-style text streams of
-/// the typed benchmark (BENCHMARKS.md) about nine events in ten are read this way, and the
-/// whole decoding runs 1.6 to 1.8 times as fast as before it. A stream whose chunks never
-/// repeat (OpenAI's `obfuscation` field changes in every chunk) soon stops being recorded,
-/// so it costs almost nothing there.
+/// last chunk it parsed (up to 16 KiB) and where its text string lies (and an unknown string
+/// field after it, such as OpenAI's `obfuscation` padding, which changes in every chunk).
+/// When the next event's data is the same bytes around those strings, only the new strings
+/// are scanned (checked as the parser checks them) and the rest of the chunk is rebuilt from
+/// the recorded positions, pointing into the new data. The chunk is the one parsing the data
+/// alone gives (the [`fastpath`] docs say why). On the DashScope-style text streams of the
+/// typed benchmark (BENCHMARKS.md) about nine events in ten are read this way, and the whole
+/// decoding runs 1.6 to 1.8 times as fast as before it. A stream whose chunks never repeat
+/// soon stops being recorded, so it costs almost nothing there.
 ///
 /// A [`ChatCompletionChunk`] is about a kilobyte: its first choice, with the delta, is held
 /// inline so that it needs no allocation. Match what `next_item` returns by reference
@@ -416,13 +416,13 @@ impl State {
         // The usual case, built where the caller receives it (a chunk is large: moving it
         // through the layers below would cost more than parsing it). The fast path accepts
         // only a `null` error, so such a chunk is never an error.
-        if let Some((text, blank)) = self.shapes.matching(data) {
+        if let Some((hit, blank)) = self.shapes.matching(data) {
             let mut out = match blank {
                 Blank::Text => Ok(Some(StreamItem::Chunk(TEXT_CHUNK))),
                 Blank::ToolCall => Ok(Some(StreamItem::Chunk(TOOL_CALL_CHUNK))),
             };
             if let Ok(Some(StreamItem::Chunk(chunk))) = &mut out {
-                if self.shapes.patch(data, text, chunk).is_some() {
+                if self.shapes.patch(data, hit, chunk).is_some() {
                     return out;
                 }
             }
