@@ -74,7 +74,7 @@ const DONE: &str = "[DONE]";
 /// the recorded positions, pointing into the new data. The chunk is the one parsing the data
 /// alone gives (the [`fastpath`] docs say why). On the DashScope-style text streams of the
 /// typed benchmark (BENCHMARKS.md) about nine events in ten are read this way, and the whole
-/// decoding runs 1.6 to 1.8 times as fast as before it. A stream whose chunks never repeat
+/// decoding runs about 1.5 to 1.7 times as fast as before it. A stream whose chunks never repeat
 /// soon stops being recorded, so it costs almost nothing there.
 ///
 /// A [`ChatCompletionChunk`] is about a kilobyte: its first choice, with the delta, is held
