@@ -27,8 +27,8 @@
 //!
 //! # Cost
 //!
-//! A hit costs two comparisons of bytes already in cache and one string scan, instead of
-//! reading every key and value. A miss costs a comparison that fails early, and, when the
+//! A hit costs two or three comparisons of bytes already in cache and one or two string
+//! scans, instead of reading every key and value. A miss costs a comparison that fails early, and, when the
 //! fast path then reads the chunk, recording its shape (a copy of the data, at most
 //! [`MAX_TEMPLATE`] bytes). A stream where no two chunks match (one whose chunks carry a
 //! changing number, say) soon stops being recorded: after [`PATIENCE`] misses in a row,
