@@ -334,11 +334,8 @@ struct Record<'t> {
 impl Record<'_> {
     /// Where `text` (a slice of the data) lies.
     fn span(&self, text: &str) -> Option<Span> {
-        let start = (text.as_ptr() as usize).checked_sub(self.data.as_ptr() as usize)?;
-        let end = start.checked_add(text.len())?;
-        if end > self.data.len() {
-            return None;
-        }
+        let start = offset(self.data, text)?;
+        let end = start + text.len();
         let at = match &self.second {
             _ if end <= self.var.start => At::Front(start),
             None if start >= self.var.end => At::Back(self.data.len() - start),
@@ -388,15 +385,22 @@ impl Record<'_> {
 
     /// `true` when `text` is the second changing string.
     fn is_second(&self, text: &str) -> bool {
-        let start = (text.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+        let start = offset(self.data, text);
         self.second
             .as_ref()
-            .is_some_and(|second| *second == (start..start + text.len()))
+            .zip(start)
+            .is_some_and(|(second, start)| *second == (start..start + text.len()))
     }
 }
 
+/// Where `text`, a slice of `data`, starts in it; `None` for text that is not in `data`
+/// (owned text).
+fn offset(data: &str, text: &str) -> Option<usize> {
+    let start = (text.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+    (start.checked_add(text.len())? <= data.len()).then_some(start)
+}
+
 /// Maps the value of a `Maybe`, failing as `f` fails.
-#[inline(always)]
 fn maybe<T, U>(value: &Maybe<T>, f: impl FnOnce(&T) -> Option<U>) -> Option<Maybe<U>> {
     Some(match value {
         Maybe::Absent => Maybe::Absent,
@@ -481,7 +485,7 @@ impl Shape {
         }
         // The string's quotes lie just outside its contents.
         let (raw, _) = text.scanned()?;
-        let start = (raw.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+        let start = offset(data, raw)?;
         let end = start + raw.len();
         let bytes = data.as_bytes();
         if start == 0 || bytes.get(start - 1) != Some(&b'"') || bytes.get(end) != Some(&b'"') {
@@ -493,7 +497,7 @@ impl Shape {
         // as a repeat.
         record.second = chunk.extra.iter().find_map(|(_, value)| {
             let raw = value.get();
-            let start = (raw.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+            let start = offset(data, raw)?;
             (raw.starts_with('"') && start >= record.var.end).then_some(start..start + raw.len())
         });
         let extra = record.fields(&chunk.extra)?;
@@ -507,11 +511,6 @@ impl Shape {
             None => (0..0, 0..0),
         };
         let record = &*record;
-        let content = match delta.content.value() {
-            None => nothing(&delta.content)?,
-            Some(MessageContent::Text(_)) => Maybe::Value(()),
-            Some(MessageContent::Parts(_)) => return None,
-        };
         let tool_calls = match call {
             None => unit(nothing(&delta.tool_calls)?),
             Some(call) => {
@@ -556,9 +555,10 @@ impl Shape {
             logprobs: maybe(&choice.logprobs, |raw| record.span(raw.get()))?,
             choice_extra,
             role: record.role(&delta.role)?,
-            content: match content {
-                Maybe::Value(()) if which == Var::Content => Maybe::Value(placeholder),
-                Maybe::Value(()) => return None,
+            // Text content is always the changing string (it is chosen first).
+            content: match &delta.content {
+                Maybe::Value(MessageContent::Text(_)) => Maybe::Value(placeholder),
+                Maybe::Value(MessageContent::Parts(_)) => return None,
                 Maybe::Absent => Maybe::Absent,
                 Maybe::Null => Maybe::Null,
             },
@@ -813,7 +813,6 @@ fn set<T>(field: &mut T, value: T) {
 }
 
 /// `Absent` or `Null`, for any field type.
-#[inline(always)]
 fn unit<T>(value: Maybe<()>) -> Maybe<T> {
     match value {
         Maybe::Value(()) | Maybe::Absent => Maybe::Absent,

@@ -73,9 +73,9 @@ const DONE: &str = "[DONE]";
 /// are scanned (checked as the parser checks them) and the rest of the chunk is rebuilt from
 /// the recorded positions, pointing into the new data. The chunk is the one parsing the data
 /// alone gives (the [`fastpath`] docs say why). On the DashScope-style text streams of the
-/// typed benchmark (BENCHMARKS.md) about nine events in ten are read this way, and the whole
-/// decoding runs about 1.5 to 1.7 times as fast as before it. A stream whose chunks never repeat
-/// soon stops being recorded, so it costs almost nothing there.
+/// typed benchmark (BENCHMARKS.md) most events are read this way, and the whole decoding
+/// runs about 1.5 to 1.7 times as fast as before it. A stream whose chunks never repeat soon
+/// stops being recorded, so it costs almost nothing there.
 ///
 /// A [`ChatCompletionChunk`] is about a kilobyte: its first choice, with the delta, is held
 /// inline so that it needs no allocation. Match what `next_item` returns by reference
