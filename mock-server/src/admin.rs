@@ -1,13 +1,16 @@
 //! The admin API, under `/__admin/` (never journaled, no API key needed):
 //!
-//! - `GET /__admin/requests`: the journal, a JSON array of received requests;
-//! - `DELETE /__admin/requests`: clears it;
+//! - `GET /__admin/requests`: the journal, a JSON array of the most recent received requests
+//!   (at most the journal limit), with the header `x-mock-journal-total` counting every request
+//!   received since the last clear (the dropped ones included);
+//! - `DELETE /__admin/requests`: clears it and the count;
 //! - `GET /__admin/scenarios`: every scenario, in matching order;
 //! - `POST /__admin/scenarios`: adds a scenario (or an array of them) before all others;
 //! - `DELETE /__admin/scenarios`: removes the scenarios added at run time.
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::errors::ApiError;
@@ -16,6 +19,9 @@ use crate::scenario::{self, Scenario};
 
 /// The admin paths' prefix.
 pub(crate) const PREFIX: &str = "/__admin/";
+
+/// The header of `GET /__admin/requests` counting the requests received since the last clear.
+const JOURNAL_TOTAL: &str = "x-mock-journal-total";
 
 /// The request id of admin answers.
 const ADMIN_ID: &str = "00000000-0000-0000-0000-000000000000";
@@ -26,7 +32,12 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
     let method = req.method().clone();
     match (path.as_str(), &method) {
         ("/__admin/requests", &Method::GET) => {
-            json(StatusCode::OK, to_json(&state.journal.list()), ADMIN_ID)
+            let (list, total) = state.journal.snapshot();
+            let mut response = json(StatusCode::OK, to_json(&list), ADMIN_ID);
+            response
+                .headers_mut()
+                .insert(JOURNAL_TOTAL, HeaderValue::from(total));
+            response
         }
         ("/__admin/requests", &Method::DELETE) => {
             state.journal.clear();

@@ -73,6 +73,10 @@ struct ServeArgs {
     /// Largest accepted request body, in bytes (413 above it).
     #[arg(long, env = "CHATWIRE_BODY_LIMIT", default_value_t = chatwire_mock::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// How many of the most recent requests the journal (`/__admin/requests`) keeps; 0 keeps
+    /// none. Older ones are dropped, and still counted.
+    #[arg(long, env = "CHATWIRE_JOURNAL_LIMIT", default_value_t = chatwire_mock::DEFAULT_JOURNAL_LIMIT)]
+    journal_limit: usize,
     /// Seconds a client may take to send a request's headers.
     #[arg(long, env = "CHATWIRE_HEADER_READ_TIMEOUT", default_value_t = 30)]
     header_read_timeout: u64,
@@ -181,6 +185,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     config.seed = args.seed;
     config.created = args.created;
     config.body_limit = args.body_limit;
+    config.journal_limit = args.journal_limit;
     config.header_read_timeout = Duration::from_secs(args.header_read_timeout);
     config.strict = args.strict;
     config.pacing = args.pacing;

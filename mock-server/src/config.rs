@@ -21,6 +21,9 @@ pub const DEFAULT_ADDR: SocketAddr =
 /// The default request body limit: 8 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
+/// The default number of requests the journal keeps: the 10,000 most recent.
+pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
+
 /// The default time a client has to send a request's headers: 30 s.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -34,6 +37,7 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// config.seed = 7;
 /// assert_eq!(config.addr.port(), 8080);
 /// assert_eq!(config.body_limit, 8 * 1024 * 1024);
+/// assert_eq!(config.journal_limit, 10_000);
 /// assert_eq!(config.profile, chatwire_mock::Profile::DashScope);
 /// assert_eq!(config.region, None);
 /// ```
@@ -52,6 +56,9 @@ pub struct Config {
     pub created: Option<u64>,
     /// The largest request body accepted; a larger one gets a 413.
     pub body_limit: usize,
+    /// How many of the most recent requests the journal keeps; 0 keeps none (they are still
+    /// counted).
+    pub journal_limit: usize,
     /// How long a client may take to send a request's headers before the connection closes.
     pub header_read_timeout: Duration,
     /// How long a graceful shutdown waits for open responses to finish.
@@ -89,6 +96,7 @@ impl Default for Config {
             seed: 0,
             created: None,
             body_limit: DEFAULT_BODY_LIMIT,
+            journal_limit: DEFAULT_JOURNAL_LIMIT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             shutdown_grace: Duration::from_secs(5),
             strict: false,
@@ -115,6 +123,7 @@ impl fmt::Debug for Config {
             .field("seed", &self.seed)
             .field("created", &self.created)
             .field("body_limit", &self.body_limit)
+            .field("journal_limit", &self.journal_limit)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("strict", &self.strict)

@@ -1,7 +1,10 @@
-//! The journal: every request the server received (admin requests aside), for
-//! `GET /__admin/requests` and [`MockServer::received_requests`](crate::MockServer::received_requests).
+//! The journal: the most recent requests the server received (admin requests aside), at most
+//! [`Config::journal_limit`](crate::Config::journal_limit) of them, and how many arrived in all,
+//! for `GET /__admin/requests` and
+//! [`MockServer::received_requests`](crate::MockServer::received_requests).
 
-use std::sync::Mutex;
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -124,33 +127,97 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// The list of received requests.
-#[derive(Debug, Default)]
+/// The most recent received requests, at most `limit` of them, and how many arrived since the
+/// last clear: pushing onto a full journal drops the oldest entry.
+#[derive(Debug)]
 pub(crate) struct Journal {
-    entries: Mutex<Vec<Entry>>,
+    limit: usize,
+    kept: Mutex<Kept>,
+}
+
+/// What the lock guards.
+#[derive(Debug, Default)]
+struct Kept {
+    /// The newest entries, oldest first; grown as requests arrive, never beyond the limit.
+    entries: VecDeque<Entry>,
+    /// The requests received since the last clear, the dropped ones included.
+    total: u64,
 }
 
 impl Journal {
-    pub(crate) fn push(&self, entry: Entry) {
+    /// An empty journal that keeps the `limit` most recent entries (none for 0).
+    pub(crate) fn new(limit: usize) -> Self {
+        Journal {
+            limit,
+            kept: Mutex::new(Kept::default()),
+        }
+    }
+
+    /// How many entries it keeps at most.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Kept> {
         // A poisoned lock only means another request panicked while pushing; keep the list.
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.push(entry);
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Records a request, dropping the oldest entry when the journal is full.
+    pub(crate) fn push(&self, entry: Entry) {
+        let dropped = {
+            let mut kept = self.lock();
+            kept.total = kept.total.saturating_add(1);
+            if self.limit == 0 {
+                Some(entry)
+            } else {
+                let oldest = if kept.entries.len() >= self.limit {
+                    kept.entries.pop_front()
+                } else {
+                    None
+                };
+                kept.entries.push_back(entry);
+                oldest
+            }
+        };
+        // Freed outside the lock.
+        drop(dropped);
+    }
+
+    /// Counts a request without keeping it: what [`Journal::push`] does when the limit is 0.
+    pub(crate) fn count(&self) {
+        let mut kept = self.lock();
+        kept.total = kept.total.saturating_add(1);
+    }
+
+    /// The kept requests, oldest first.
     pub(crate) fn list(&self) -> Vec<ReceivedRequest> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(Entry::received)
-            .collect()
+        self.snapshot().0
     }
 
+    /// The kept requests, oldest first, and how many were received since the last clear (read
+    /// together).
+    pub(crate) fn snapshot(&self) -> (Vec<ReceivedRequest>, u64) {
+        let kept = self.lock();
+        (
+            kept.entries.iter().map(Entry::received).collect(),
+            kept.total,
+        )
+    }
+
+    /// How many requests were received since the last clear, the dropped ones included.
+    pub(crate) fn total(&self) -> u64 {
+        self.lock().total
+    }
+
+    /// Forgets the kept requests and the count.
     pub(crate) fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let entries = {
+            let mut kept = self.lock();
+            kept.total = 0;
+            std::mem::take(&mut kept.entries)
+        };
+        drop(entries);
     }
 }
 
@@ -172,5 +239,72 @@ mod tests {
             "{masked:?}"
         );
         assert!(masked.contains(&("x-a".to_owned(), "b".to_owned())));
+    }
+
+    fn entry(body: &str) -> Entry {
+        Entry {
+            method: Method::POST,
+            path: "/v1/chat/completions".to_owned(),
+            headers: Vec::new(),
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            time_ms: 0,
+            scenario: None,
+            status: 200,
+        }
+    }
+
+    fn bodies(journal: &Journal) -> Vec<String> {
+        journal.list().into_iter().map(|r| r.body).collect()
+    }
+
+    #[test]
+    fn a_full_journal_keeps_the_newest_in_order() {
+        let journal = Journal::new(3);
+        for body in ["a", "b"] {
+            journal.push(entry(body));
+        }
+        assert_eq!(bodies(&journal), ["a", "b"]);
+        assert_eq!(journal.total(), 2);
+        for body in ["c", "d", "e"] {
+            journal.push(entry(body));
+        }
+        assert_eq!(bodies(&journal), ["c", "d", "e"]);
+        let (listed, total) = journal.snapshot();
+        assert_eq!(listed.len(), 3);
+        assert_eq!(total, 5);
+        assert_eq!(journal.limit(), 3);
+    }
+
+    #[test]
+    fn clearing_forgets_the_entries_and_the_count() {
+        let journal = Journal::new(2);
+        for body in ["a", "b", "c"] {
+            journal.push(entry(body));
+        }
+        journal.clear();
+        assert!(journal.list().is_empty());
+        assert_eq!(journal.total(), 0);
+        journal.push(entry("d"));
+        assert_eq!(bodies(&journal), ["d"]);
+        assert_eq!(journal.total(), 1);
+    }
+
+    #[test]
+    fn a_limit_of_zero_keeps_nothing_but_counts() {
+        let journal = Journal::new(0);
+        for body in ["a", "b", "c"] {
+            journal.push(entry(body));
+        }
+        assert!(journal.list().is_empty());
+        assert_eq!(journal.snapshot(), (Vec::new(), 3));
+    }
+
+    #[test]
+    fn the_count_saturates() {
+        let journal = Journal::new(1);
+        journal.lock().total = u64::MAX;
+        journal.push(entry("a"));
+        assert_eq!(journal.total(), u64::MAX);
+        assert_eq!(bodies(&journal), ["a"]);
     }
 }

@@ -51,6 +51,10 @@
 //!   inside a stream, pacing ([`Pacing`]), rate limits ([`RateLimit`]), quirk switches
 //!   ([`Quirks`]), record and replay, and a request journal (`/__admin/requests`,
 //!   [`MockServer::received_requests`], [`Expectation`]s checked on drop).
+//! - The journal keeps the most recent [`DEFAULT_JOURNAL_LIMIT`] (10,000) requests, so a
+//!   long-running server or a load test stays bounded; `--journal-limit N`
+//!   ([`MockServerBuilder::journal_limit`]) changes it (0 keeps none), and
+//!   [`MockServer::received_count`] still counts every request.
 //! - [`decode_stream`] (the `decode` subcommand) reads a captured stream back: its events,
 //!   chunks, `[DONE]`, an in-stream error and the accumulated completion.
 #![deny(missing_docs)]
@@ -84,7 +88,9 @@ mod validation;
 mod verify;
 mod wire;
 
-pub use config::{Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT};
+pub use config::{
+    Config, DEFAULT_ADDR, DEFAULT_BODY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_JOURNAL_LIMIT,
+};
 pub use decode::{decode_stream, DecodeError, DecodeErrorKind, Decoded};
 pub use journal::ReceivedRequest;
 pub use pacing::Pacing;

@@ -60,10 +60,10 @@ impl State {
         State {
             cassettes,
             limiter: config.rate_limit.map(Limiter::new),
+            journal: Journal::new(config.journal_limit),
             config,
             fixtures,
             scenarios: RwLock::new(scenarios),
-            journal: Journal::default(),
         }
     }
 }
@@ -135,22 +135,32 @@ pub(crate) async fn handle(
     if path.starts_with(admin::PREFIX) {
         return Ok(admin::handle(&state, req).await);
     }
-    let headers = copied_headers(req.headers());
+    // A journal that keeps nothing only counts: nothing is copied for it.
+    let keeps = state.journal.limit() > 0;
+    let headers = if keeps {
+        copied_headers(req.headers())
+    } else {
+        Vec::new()
+    };
     let time_ms = now_ms();
     let mut seen = Seen::default();
     let response = route(&state, req, &mut seen).await;
     let status = response.status().as_u16();
     tracing::info!(%method, %path, status, "request");
-    state.journal.push(Entry {
-        method,
-        path,
-        headers,
-        // Copied: the collected body may share the connection's read buffer.
-        body: Bytes::copy_from_slice(&seen.body),
-        time_ms,
-        scenario: seen.scenario,
-        status,
-    });
+    if keeps {
+        state.journal.push(Entry {
+            method,
+            path,
+            headers,
+            // Copied: the collected body may share the connection's read buffer.
+            body: Bytes::copy_from_slice(&seen.body),
+            time_ms,
+            scenario: seen.scenario,
+            status,
+        });
+    } else {
+        state.journal.count();
+    }
     Ok(response)
 }
 

@@ -305,12 +305,34 @@ impl MockServer {
         format!("{}/v1", self.uri())
     }
 
-    /// Every request received so far (admin requests aside), oldest first.
+    /// The most recent `journal_limit` (default 10,000) requests received since start or the
+    /// last [`reset_requests`](MockServer::reset_requests) (admin requests aside), oldest
+    /// first. Older ones are dropped from the journal;
+    /// [`received_count`](MockServer::received_count) still counts them.
     pub fn received_requests(&self) -> Vec<ReceivedRequest> {
         self.state.journal.list()
     }
 
-    /// Forgets the requests received so far.
+    /// How many requests were received since start or the last
+    /// [`reset_requests`](MockServer::reset_requests) (admin requests aside), including those
+    /// the journal no longer keeps: at least `received_requests().len()`, and more by the
+    /// number dropped once the journal has held `journal_limit` requests.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = chatwire_mock::MockServer::start().await;
+    /// assert_eq!(server.received_count(), 0);
+    /// assert!(server.received_requests().is_empty());
+    /// # }
+    /// ```
+    pub fn received_count(&self) -> u64 {
+        self.state.journal.total()
+    }
+
+    /// Forgets the requests received so far, and their count.
     pub fn reset_requests(&self) {
         self.state.journal.clear();
     }
@@ -328,13 +350,24 @@ impl MockServer {
     ///
     /// # Errors
     ///
-    /// A message naming each unmet expectation.
+    /// A message naming each unmet expectation, or saying that the journal dropped requests
+    /// since the last [`reset_requests`](MockServer::reset_requests), which leaves the
+    /// expectations uncheckable (raise [`MockServerBuilder::journal_limit`]).
     pub fn verify(&self) -> Result<(), String> {
-        let received = self.received_requests();
-        let failures: Vec<String> = self
-            .expectations
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let expectations = self.expectations.lock().unwrap_or_else(|e| e.into_inner());
+        if expectations.is_empty() {
+            return Ok(());
+        }
+        let (received, total) = self.state.journal.snapshot();
+        let kept = received.len() as u64;
+        if total > kept {
+            return Err(format!(
+                "the journal kept only the last {kept} of {total} requests (journal_limit {limit}); \
+                 expectations cannot be checked: raise journal_limit",
+                limit = self.state.journal.limit()
+            ));
+        }
+        let failures: Vec<String> = expectations
             .iter()
             .filter_map(|e| e.check(&received).err())
             .collect();
@@ -391,6 +424,7 @@ impl Drop for MockServer {
 ///     .seed(42)
 ///     .created(1_715_252_778)
 ///     .body_limit(64 * 1024)
+///     .journal_limit(100)
 ///     .start()
 ///     .await
 ///     .unwrap();
@@ -438,6 +472,14 @@ impl MockServerBuilder {
     /// Sets the request body limit in bytes (413 above it).
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.config.body_limit = bytes;
+        self
+    }
+
+    /// Sets how many of the most recent requests the journal keeps (default
+    /// [`DEFAULT_JOURNAL_LIMIT`](crate::DEFAULT_JOURNAL_LIMIT)); 0 keeps none, though
+    /// [`MockServer::received_count`] still counts them.
+    pub fn journal_limit(mut self, entries: usize) -> Self {
+        self.config.journal_limit = entries;
         self
     }
 

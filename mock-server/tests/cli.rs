@@ -277,6 +277,7 @@ fn bench_flags_are_checked() {
         ),
         ("--key-order", "alphabetical", "unknown key order"),
         ("--replay-speed", "fast", "invalid value"),
+        ("--journal-limit", "many", "invalid digit"),
     ] {
         let child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", flag, value])
@@ -363,6 +364,78 @@ fn serve_takes_region_and_profile_and_prints_the_region_s_base_url() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains(r#""id":"qwen-math-plus""#), "{response}");
     assert!(!response.contains(r#""id":"qwen-plus-us""#), "{response}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, _) = wait(child);
+    assert!(status.success(), "{status:?}");
+}
+
+/// Sends `request` to `addr` on a fresh connection and reads the whole response.
+fn exchange(addr: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+#[cfg(unix)]
+fn serve_keeps_the_journal_limit_s_most_recent_requests() {
+    let mut child = Command::new(BIN)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--journal-limit",
+            "2",
+            "--log-level",
+            "warn",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("Press Ctrl-C") {
+        assert_ne!(stdout.read_line(&mut banner).unwrap(), 0, "{banner}");
+    }
+    let addr = banner
+        .lines()
+        .next()
+        .and_then(|l| l.split("http://").nth(1))
+        .unwrap()
+        .to_owned();
+    for model in ["qwen-plus", "qwen-max", "qwen-turbo"] {
+        let body =
+            format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"Hi"}}]}}"#);
+        let response = exchange(
+            &addr,
+            &format!(
+                "POST /v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+    let response = exchange(
+        &addr,
+        &format!("GET /__admin/requests HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"),
+    );
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("x-mock-journal-total: 3\r\n"),
+        "{response}"
+    );
+    let listed = response.split("\r\n\r\n").nth(1).unwrap();
+    assert!(!listed.contains(r#"\"qwen-plus\""#), "{listed}");
+    let max = listed.find(r#"\"qwen-max\""#).expect(listed);
+    let turbo = listed.find(r#"\"qwen-turbo\""#).expect(listed);
+    assert!(max < turbo, "{listed}");
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

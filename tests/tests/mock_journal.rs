@@ -1,4 +1,4 @@
-//! The request journal (`/__admin/requests`, `MockServer::received_requests`) and
+//! The request journal (`/__admin/requests`, `MockServer::received_requests`), its limit, and
 //! expectations verified when the server is dropped.
 
 mod common;
@@ -60,11 +60,13 @@ async fn the_journal_lists_and_clears() {
 
     let typed = server.received_requests();
     assert_eq!(typed.len(), 3);
+    assert_eq!(server.received_count(), 3);
     assert_eq!(typed[1].scenario.as_deref(), Some("429-limit-requests"));
     assert_eq!(typed[0].header("authorization"), Some("Bearer ****9876"));
 
     assert_eq!(send("DELETE", &admin, &[], "").await.status, 200);
     assert!(server.received_requests().is_empty());
+    assert_eq!(server.received_count(), 0);
     assert_eq!(
         send("GET", &admin, &[], "").await.json(),
         serde_json::json!([])
@@ -102,4 +104,111 @@ async fn unmet_expectations_panic_on_drop() {
     let panic = dropped.unwrap_err();
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("unmet expectations"), "{message}");
+}
+
+/// A chat request whose user message is `text`.
+async fn chat_saying(server: &MockServer, text: &str) -> u16 {
+    let body =
+        format!(r#"{{"model":"qwen-plus","messages":[{{"role":"user","content":"{text}"}}]}}"#);
+    send(
+        "POST",
+        &format!("{}/chat/completions", server.base_url()),
+        &[("authorization", "Bearer sk-test")],
+        body,
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn the_journal_keeps_the_most_recent_requests() {
+    assert_eq!(chatwire_mock::Config::default().journal_limit, 10_000);
+    assert_eq!(chatwire_mock::DEFAULT_JOURNAL_LIMIT, 10_000);
+    let server = MockServer::builder()
+        .journal_limit(3)
+        .start()
+        .await
+        .unwrap();
+    // Met by the kept requests alone: verify must still refuse to judge a partial list.
+    server.expect(
+        Expectation::requests()
+            .path("/chat/completions")
+            .at_least(3),
+    );
+    for i in 1..=5 {
+        assert_eq!(chat_saying(&server, &format!("message {i}")).await, 200);
+    }
+
+    let kept: Vec<String> = server
+        .received_requests()
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    for (body, i) in kept.iter().zip(3..=5) {
+        assert!(body.contains(&format!("\"message {i}\"")), "{kept:?}");
+    }
+    assert_eq!(server.received_count(), 5);
+
+    let admin = send(
+        "GET",
+        &format!("{}/__admin/requests", server.uri()),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(admin.status, 200);
+    assert_eq!(admin.header("x-mock-journal-total"), Some("5"));
+    let listed = admin.json();
+    let list = listed.as_array().unwrap();
+    assert_eq!(list.len(), 3, "{listed}");
+    assert!(list[0]["body"].as_str().unwrap().contains("message 3"));
+    assert!(list[2]["body"].as_str().unwrap().contains("message 5"));
+
+    let err = server.verify().unwrap_err();
+    assert!(err.contains("journal_limit"), "{err}");
+    assert!(err.contains("last 3 of 5"), "{err}");
+
+    // A reset forgets the dropped ones too: three more requests fit, and are checked.
+    server.reset_requests();
+    assert_eq!(server.received_count(), 0);
+    for i in 6..=8 {
+        assert_eq!(chat_saying(&server, &format!("message {i}")).await, 200);
+    }
+    assert_eq!(server.received_count(), 3);
+    assert_eq!(server.verify(), Ok(()));
+}
+
+#[tokio::test]
+async fn a_journal_limit_of_zero_keeps_none_and_counts_all() {
+    let server = MockServer::builder()
+        .journal_limit(0)
+        .start()
+        .await
+        .unwrap();
+    for i in 1..=2 {
+        assert_eq!(chat_saying(&server, &format!("message {i}")).await, 200);
+    }
+    assert!(server.received_requests().is_empty());
+    assert_eq!(server.received_count(), 2);
+    // Without expectations there is nothing to check, whatever the journal dropped.
+    assert_eq!(server.verify(), Ok(()));
+    let admin = send(
+        "GET",
+        &format!("{}/__admin/requests", server.uri()),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(admin.header("x-mock-journal-total"), Some("2"));
+    assert_eq!(admin.json(), serde_json::json!([]));
+    let cleared = send(
+        "DELETE",
+        &format!("{}/__admin/requests", server.uri()),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(cleared.status, 200);
+    assert_eq!(server.received_count(), 0);
 }
