@@ -2,6 +2,9 @@
 //! When something times the stream (pacing, a chunk hook, a reset fault) the events are handed
 //! to the connection one at a time, each produced only when the previous one was taken;
 //! otherwise they are produced at once and sent as one frame. The bytes are the same.
+//! Events that differ only in their piece of text (content, reasoning, a tool call's
+//! continuations) are serialized once per stream and kind, as a [`Template`]: each is then
+//! the bytes around the piece, with the piece escaped as serializing the event escapes it.
 //!
 //! A text choice streams a role chunk (`"delta":{"content":"","role":"assistant"}`), its content
 //! pieces, and a finish chunk (`"delta":{"content":""}` with the finish reason). A thinking
@@ -16,7 +19,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut as _, Bytes, BytesMut};
 use chatwire::sse::{Encoder, DONE_EVENT};
 use chatwire::types::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, List, Maybe, MessageContent, Role,
@@ -90,6 +93,10 @@ pub(crate) struct ChunkPlan {
     /// OpenAI's conventions: a finish chunk with `"delta":{}` for a text answer too, and
     /// tool-call continuations without `id` and `type`.
     openai: bool,
+    /// The templates of the step kinds met so far.
+    templates: Vec<Template>,
+    /// Whether events of a kind are written from its template (tests compare both ways).
+    use_templates: bool,
 }
 
 impl ChunkPlan {
@@ -130,6 +137,8 @@ impl ChunkPlan {
             next: 0,
             writer: EventWriter::default(),
             openai: false,
+            templates: Vec::new(),
+            use_templates: true,
         }
     }
 
@@ -146,127 +155,154 @@ impl ChunkPlan {
         self.steps.len()
     }
 
-    /// Serializes one step as an SSE event.
-    fn render(&mut self, step: Step) -> Bytes {
-        if step == Step::Done {
-            return Bytes::from_static(DONE_EVENT);
+    /// Serializes one step as an SSE event, in the key order of the quirks; `text`, when
+    /// given, stands in for the step's piece.
+    fn event(&mut self, step: Step, text: Option<&str>) -> Bytes {
+        let event = render(self, step, text);
+        if self.quirks.key_order == KeyOrder::DashScope {
+            if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
+                return Bytes::from(reordered);
+            }
         }
-        let meta = &self.meta;
-        let mut chunk =
-            ChatCompletionChunk::new(meta.id.as_str(), meta.model.as_str(), meta.created);
-        chunk.system_fingerprint = Maybe::Null;
-        chunk.usage = Maybe::Null;
-        let choices = &self.reply.choices;
-        let (index, delta, finish) = match step {
-            Step::Role { choice, thinking } => {
-                let delta = if thinking {
-                    Delta {
-                        role: Maybe::Value(Role::Assistant),
-                        content: Maybe::Null,
-                        reasoning_content: Maybe::Value("".into()),
-                        ..Delta::default()
-                    }
-                } else {
-                    Delta {
-                        role: Maybe::Value(Role::Assistant),
-                        content: Maybe::Value(MessageContent::text("")),
-                        ..Delta::default()
-                    }
-                };
-                (choice, delta, None)
-            }
-            Step::Reasoning { choice, piece: i } => (
-                choice,
-                Delta {
-                    content: Maybe::Null,
-                    reasoning_content: Maybe::Value(piece(&choices[choice].reasoning, i).into()),
-                    ..Delta::default()
-                },
-                None,
-            ),
-            Step::Content {
-                choice,
-                piece: i,
-                thinking,
-            } => (
-                choice,
-                Delta {
-                    content: Maybe::Value(MessageContent::text(piece(&choices[choice].content, i))),
-                    reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
-                    ..Delta::default()
-                },
-                None,
-            ),
-            Step::Call {
-                choice,
-                call,
-                piece: i,
-                role,
-            } => {
-                let out = &choices[choice].tool_calls[call];
-                let first = i == 0;
-                let fragment = ToolCallDelta {
-                    index: Maybe::Value(u32::try_from(call).unwrap_or(u32::MAX)),
-                    id: match (first, self.quirks.tool_call_ids) {
-                        (true, _) | (false, ContinuationIds::Repeated) => {
-                            Maybe::Value(out.id.as_str().into())
-                        }
-                        (false, ContinuationIds::Empty) if !self.openai => Maybe::Value("".into()),
-                        (false, _) => Maybe::Absent,
-                    },
-                    kind: if first || !self.openai {
-                        Maybe::Value(ToolType::Function)
-                    } else {
-                        Maybe::Absent
-                    },
-                    function: Maybe::Value(FunctionCallDelta {
-                        name: if first {
-                            Maybe::Value(out.name.as_str().into())
-                        } else {
-                            Maybe::Absent
-                        },
-                        arguments: Maybe::Value(piece(&out.arguments, i).into()),
-                        ..FunctionCallDelta::default()
-                    }),
-                    ..ToolCallDelta::default()
-                };
-                let delta = Delta {
-                    role: if role {
-                        Maybe::Value(Role::Assistant)
-                    } else {
-                        Maybe::Absent
-                    },
-                    content: Maybe::Null,
-                    tool_calls: Maybe::Value(List::from(vec![fragment])),
-                    ..Delta::default()
-                };
-                (choice, delta, None)
-            }
-            Step::Finish { choice, thinking } => {
-                let out = &choices[choice];
-                let delta = if out.tool_calls.is_empty() && !self.openai {
-                    Delta {
-                        content: Maybe::Value(MessageContent::text("")),
-                        reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
-                        ..Delta::default()
-                    }
-                } else {
-                    Delta::default()
-                };
-                (choice, delta, Some(out.finish_reason))
-            }
-            Step::Usage | Step::Done => {
-                chunk.usage = Maybe::Value(self.reply.usage.to_wire());
-                return self.writer.frame(&chunk);
+        event
+    }
+
+    /// Writes a step whose event differs from the others of its kind only in its piece, from
+    /// the kind's [`Template`], made when the kind first comes; `None` when the kind has none
+    /// (see [`Template::new`]).
+    fn templated(&mut self, step: Step, kind: Step) -> Option<Bytes> {
+        let at = match self.templates.iter().position(|t| t.kind == kind) {
+            Some(at) => at,
+            None => {
+                let event = self.event(step, Some(MARKER));
+                self.templates.push(Template::new(kind, event));
+                self.templates.len() - 1
             }
         };
-        let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
-        choice.finish_reason = finish.map_or(Maybe::Null, |f| Maybe::Value(f.to_wire()));
-        choice.logprobs = Maybe::Null;
-        // Filled in place: a chunk is large, and every move of it is a copy.
-        chunk.choices.get_or_insert_with(List::new).push(choice);
-        self.writer.frame(&chunk)
+        let text = piece_of(&self.reply, step);
+        self.templates[at].write(text, &mut self.writer.buf)
     }
+}
+
+/// Serializes one step of `plan` as an SSE event, in OpenAI's key order; `text`, when given,
+/// stands in for the step's piece.
+fn render(plan: &mut ChunkPlan, step: Step, text: Option<&str>) -> Bytes {
+    if step == Step::Done {
+        return Bytes::from_static(DONE_EVENT);
+    }
+    let text = text.unwrap_or_else(|| piece_of(&plan.reply, step));
+    let meta = &plan.meta;
+    let mut chunk = ChatCompletionChunk::new(meta.id.as_str(), meta.model.as_str(), meta.created);
+    chunk.system_fingerprint = Maybe::Null;
+    chunk.usage = Maybe::Null;
+    let choices = &plan.reply.choices;
+    let (index, delta, finish) = match step {
+        Step::Role { choice, thinking } => {
+            let delta = if thinking {
+                Delta {
+                    role: Maybe::Value(Role::Assistant),
+                    content: Maybe::Null,
+                    reasoning_content: Maybe::Value("".into()),
+                    ..Delta::default()
+                }
+            } else {
+                Delta {
+                    role: Maybe::Value(Role::Assistant),
+                    content: Maybe::Value(MessageContent::text("")),
+                    ..Delta::default()
+                }
+            };
+            (choice, delta, None)
+        }
+        Step::Reasoning { choice, .. } => (
+            choice,
+            Delta {
+                content: Maybe::Null,
+                reasoning_content: Maybe::Value(text.into()),
+                ..Delta::default()
+            },
+            None,
+        ),
+        Step::Content {
+            choice, thinking, ..
+        } => (
+            choice,
+            Delta {
+                content: Maybe::Value(MessageContent::text(text)),
+                reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
+                ..Delta::default()
+            },
+            None,
+        ),
+        Step::Call {
+            choice,
+            call,
+            piece: i,
+            role,
+        } => {
+            let out = &choices[choice].tool_calls[call];
+            let first = i == 0;
+            let fragment = ToolCallDelta {
+                index: Maybe::Value(u32::try_from(call).unwrap_or(u32::MAX)),
+                id: match (first, plan.quirks.tool_call_ids) {
+                    (true, _) | (false, ContinuationIds::Repeated) => {
+                        Maybe::Value(out.id.as_str().into())
+                    }
+                    (false, ContinuationIds::Empty) if !plan.openai => Maybe::Value("".into()),
+                    (false, _) => Maybe::Absent,
+                },
+                kind: if first || !plan.openai {
+                    Maybe::Value(ToolType::Function)
+                } else {
+                    Maybe::Absent
+                },
+                function: Maybe::Value(FunctionCallDelta {
+                    name: if first {
+                        Maybe::Value(out.name.as_str().into())
+                    } else {
+                        Maybe::Absent
+                    },
+                    arguments: Maybe::Value(text.into()),
+                    ..FunctionCallDelta::default()
+                }),
+                ..ToolCallDelta::default()
+            };
+            let delta = Delta {
+                role: if role {
+                    Maybe::Value(Role::Assistant)
+                } else {
+                    Maybe::Absent
+                },
+                content: Maybe::Null,
+                tool_calls: Maybe::Value(List::from(vec![fragment])),
+                ..Delta::default()
+            };
+            (choice, delta, None)
+        }
+        Step::Finish { choice, thinking } => {
+            let out = &choices[choice];
+            let delta = if out.tool_calls.is_empty() && !plan.openai {
+                Delta {
+                    content: Maybe::Value(MessageContent::text("")),
+                    reasoning_content: if thinking { Maybe::Null } else { Maybe::Absent },
+                    ..Delta::default()
+                }
+            } else {
+                Delta::default()
+            };
+            (choice, delta, Some(out.finish_reason))
+        }
+        Step::Usage | Step::Done => {
+            chunk.usage = Maybe::Value(plan.reply.usage.to_wire());
+            return plan.writer.frame(&chunk);
+        }
+    };
+    let mut choice = ChunkChoice::new(u32::try_from(index).unwrap_or(u32::MAX), delta);
+    choice.finish_reason = finish.map_or(Maybe::Null, |f| Maybe::Value(f.to_wire()));
+    choice.logprobs = Maybe::Null;
+    // Filled in place: a chunk is large, and every move of it is a copy.
+    chunk.choices.get_or_insert_with(List::new).push(choice);
+    plan.writer.frame(&chunk)
 }
 
 impl Iterator for ChunkPlan {
@@ -275,13 +311,112 @@ impl Iterator for ChunkPlan {
     fn next(&mut self) -> Option<Bytes> {
         let step = *self.steps.get(self.next)?;
         self.next += 1;
-        let event = self.render(step);
-        if self.quirks.key_order == KeyOrder::DashScope {
-            if let Some(reordered) = crate::keyorder::dashscope_event(&event) {
-                return Some(Bytes::from(reordered));
+        if self.use_templates {
+            if let Some(event) = step.kind().and_then(|kind| self.templated(step, kind)) {
+                return Some(event);
             }
         }
-        Some(event)
+        Some(self.event(step, None))
+    }
+}
+
+impl Step {
+    /// The kind of a step whose event differs from the others of its kind only in its piece
+    /// (the step with the piece cleared): reasoning and content pieces, and a tool call's
+    /// continuations (its first fragment carries the id and name).
+    fn kind(self) -> Option<Step> {
+        const ANY: usize = usize::MAX;
+        match self {
+            Step::Reasoning { choice, .. } => Some(Step::Reasoning { choice, piece: ANY }),
+            Step::Content {
+                choice, thinking, ..
+            } => Some(Step::Content {
+                choice,
+                piece: ANY,
+                thinking,
+            }),
+            Step::Call {
+                choice,
+                call,
+                piece,
+                role,
+            } if piece > 0 => Some(Step::Call {
+                choice,
+                call,
+                piece: ANY,
+                role,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The piece a step streams: its reasoning, content or arguments piece, `""` for the others.
+fn piece_of(reply: &Reply, step: Step) -> &str {
+    let choices = &reply.choices;
+    match step {
+        Step::Reasoning { choice, piece: i } => piece(&choices[choice].reasoning, i),
+        Step::Content {
+            choice, piece: i, ..
+        } => piece(&choices[choice].content, i),
+        Step::Call {
+            choice,
+            call,
+            piece: i,
+            ..
+        } => piece(&choices[choice].tool_calls[call].arguments, i),
+        _ => "",
+    }
+}
+
+/// A text no reply contains, written where a template's piece goes: NUL is escaped in JSON
+/// (`\u0000`), and generated text, ids, names and model names have no control characters.
+const MARKER: &str = "\0chatwire-piece\0";
+
+/// The event of a step kind (see [`Step::kind`]) around its piece. Made by serializing one
+/// step of the kind with [`MARKER`] as its piece, it is that event split where the marker's
+/// JSON string lies. Every later event of the kind is the part before, the piece as a JSON
+/// string and the part after: the very bytes serializing the step gives, since the piece is
+/// a plain string there too, escaped by the same serializer.
+#[derive(Debug, Clone)]
+struct Template {
+    kind: Step,
+    /// The event with the marker, and where the marker's JSON string starts; `None` when the
+    /// marker was not found exactly once (the kind's events are then serialized each time).
+    parts: Option<(Bytes, usize)>,
+}
+
+/// The marker as a JSON string, quotes included.
+const MARKER_JSON: &[u8] = b"\"\\u0000chatwire-piece\\u0000\"";
+
+impl Template {
+    fn new(kind: Step, event: Bytes) -> Self {
+        let mut found = event
+            .windows(MARKER_JSON.len())
+            .enumerate()
+            .filter(|(_, w)| *w == MARKER_JSON)
+            .map(|(at, _)| at);
+        let parts = match (found.next(), found.next()) {
+            (Some(at), None) => Some((event.clone(), at)),
+            _ => None,
+        };
+        Template { kind, parts }
+    }
+
+    /// The event with `text` as its piece, written into `buf` (empty: each event is split
+    /// off it) and split off.
+    fn write(&self, text: &str, buf: &mut BytesMut) -> Option<Bytes> {
+        let (event, at) = self.parts.as_ref()?;
+        let (before, after) = (&event[..*at], &event[at + MARKER_JSON.len()..]);
+        buf.reserve(before.len() + text.len() + 2 + after.len());
+        buf.extend_from_slice(before);
+        if serde_json::to_writer(buf.writer(), text).is_err() {
+            // A `BytesMut` writer never fails; were one to, the event is serialized instead.
+            buf.clear();
+            return None;
+        }
+        buf.extend_from_slice(after);
+        Some(buf.split().freeze())
     }
 }
 
@@ -958,5 +1093,133 @@ mod tests {
         assert!(!hooked.is_immediate());
         assert!(!delivery(Some(FaultKind::Reset), 2).is_immediate());
         assert!(delivery(Some(FaultKind::Truncate), 2).is_immediate());
+    }
+
+    /// A plan's events written from templates, and serialized one by one; and how many of
+    /// its templates split an event.
+    fn both_ways(plan: ChunkPlan) -> (Vec<Bytes>, Vec<Bytes>, usize) {
+        let mut serialized = plan.clone();
+        serialized.use_templates = false;
+        let mut templated = plan;
+        let fast: Vec<Bytes> = templated.by_ref().collect();
+        let split = templated
+            .templates
+            .iter()
+            .filter(|t| t.parts.is_some())
+            .count();
+        (fast, serialized.collect(), split)
+    }
+
+    /// Texts that escape every way JSON escapes, and the marker itself.
+    fn awkward_pieces() -> Vec<String> {
+        vec![
+            "plain".into(),
+            String::new(),
+            "quote \" backslash \\ slash /".into(),
+            "\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}".into(),
+            "ünïcödé — 漢字 🎉".into(),
+            MARKER.into(),
+            format!("\"{MARKER}\""),
+            "\\u0000chatwire-piece\\u0000".into(),
+        ]
+    }
+
+    #[test]
+    fn templated_events_are_the_serialized_events() {
+        let call = |id: &str, n: usize| CallOut {
+            id: id.into(),
+            name: "lookup".into(),
+            arguments: awkward_pieces().into_iter().cycle().take(n).collect(),
+        };
+        let choice = |reasoning: bool, calls: bool| ChoiceOut {
+            reasoning: if reasoning {
+                awkward_pieces()
+            } else {
+                Vec::new()
+            },
+            content: if calls { Vec::new() } else { awkward_pieces() },
+            tool_calls: if calls {
+                vec![call("call_a", 9), call("call_b", 1), call("call_c", 3)]
+            } else {
+                Vec::new()
+            },
+            finish_reason: if calls {
+                FinishOut::ToolCalls
+            } else {
+                FinishOut::Stop
+            },
+        };
+        let reply = Reply {
+            choices: vec![
+                choice(false, false),
+                choice(true, false),
+                choice(false, true),
+                choice(true, true),
+            ],
+            usage: UsageOut::default(),
+        };
+        let mut compared = 0;
+        for key_order in [KeyOrder::OpenAi, KeyOrder::DashScope] {
+            for tool_call_ids in [
+                ContinuationIds::Empty,
+                ContinuationIds::Omitted,
+                ContinuationIds::Repeated,
+            ] {
+                for interleave_tool_calls in [false, true] {
+                    for openai in [false, true] {
+                        let quirks = Quirks {
+                            key_order,
+                            tool_call_ids,
+                            interleave_tool_calls,
+                            ..Quirks::default()
+                        };
+                        let plan = ChunkPlan::with_quirks(meta(), reply.clone(), true, quirks)
+                            .openai_conventions(openai);
+                        let (fast, serialized, split) = both_ways(plan);
+                        assert_eq!(fast, serialized, "{quirks:?}, openai {openai}");
+                        // Content of two choices, reasoning of two, continuations of the
+                        // calls with more than one piece (two of three, in two choices).
+                        assert_eq!(split, 8, "{quirks:?}, openai {openai}");
+                        compared += fast.len();
+                    }
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    #[test]
+    fn a_marker_found_elsewhere_in_the_event_leaves_the_kind_serialized() {
+        let reply = Reply {
+            choices: vec![ChoiceOut {
+                content: awkward_pieces(),
+                ..ChoiceOut::default()
+            }],
+            usage: UsageOut::default(),
+        };
+        let meta = Meta {
+            model: MARKER.into(),
+            ..meta()
+        };
+        let (fast, serialized, split) = both_ways(ChunkPlan::new(meta, reply, false));
+        assert_eq!(split, 0);
+        assert_eq!(fast, serialized);
+        let text = String::from_utf8(fast[3].to_vec()).unwrap();
+        assert!(
+            text.contains(r#""content":"quote \" backslash \\ slash /""#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn server_streams_are_the_serialized_streams() {
+        for body in STREAMED {
+            for profile in [Profile::DashScope, Profile::OpenAi] {
+                let (fast, serialized, split) =
+                    both_ways(planned(body, profile, Quirks::default()));
+                assert_eq!(fast, serialized, "{body}");
+                assert!(split > 0, "{body}");
+            }
+        }
     }
 }
