@@ -33,6 +33,12 @@
 //! [`MAX_TEMPLATE`] bytes). A stream where no two chunks match (one whose chunks carry a
 //! changing number, say) soon stops being recorded: after [`PATIENCE`] misses in a row,
 //! shapes are recorded ever more rarely, down to one event in [`MAX_WAIT`] + 1.
+//!
+//! Most streams mark a few chunks once: the first with the `role`, a tool call's first piece
+//! with its `name`, the last with the `finish_reason`. The chunk after such a one has another
+//! shape, so recording it is wasted work. A chunk with one of those [`Marks`] is recorded
+//! only when the event before it had the same marks: a stream that repeats the role in every
+//! chunk (as some routers do) is recorded from its second chunk on.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -69,6 +75,42 @@ pub(crate) struct ShapeCache {
     misses: u32,
     /// Events to pass over before recording again.
     wait: u32,
+    /// The marks of the last event read as a chunk.
+    marks: Marks,
+}
+
+/// What sets a chunk apart from the chunks around it in most streams (see the module docs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Marks(u8);
+
+impl Marks {
+    const ROLE: u8 = 1;
+    const NAME: u8 = 2;
+    const FINISH: u8 = 4;
+
+    /// The marks of `chunk`: a choice's `role`, a tool call's (or legacy function call's)
+    /// `name`, a choice's `finish_reason`.
+    fn of(chunk: &ChatCompletionChunk<'_>) -> Marks {
+        let mut marks = 0;
+        for choice in chunk.choices.value().map_or(&[][..], List::as_slice) {
+            if choice.finish_reason.is_value() {
+                marks |= Self::FINISH;
+            }
+            let Some(delta) = choice.delta.value() else {
+                continue;
+            };
+            if delta.role.is_value() {
+                marks |= Self::ROLE;
+            }
+            let calls = delta.tool_calls.value().map_or(&[][..], List::as_slice);
+            let named =
+                |f: &Maybe<FunctionCallDelta<'_>>| f.value().is_some_and(|f| f.name.is_value());
+            if calls.iter().any(|call| named(&call.function)) || named(&delta.function_call) {
+                marks |= Self::NAME;
+            }
+        }
+        Marks(marks)
+    }
 }
 
 impl ShapeCache {
@@ -78,6 +120,7 @@ impl ShapeCache {
         self.shape = None;
         self.misses = 0;
         self.wait = 0;
+        self.marks = Marks::default();
     }
 
     /// When `data` has the recorded shape: its changing string, and which blank chunk
@@ -129,6 +172,13 @@ impl ShapeCache {
     /// Records the shape of `chunk`, which the fast path has just read from `data`, when it
     /// is one the cache can rebuild (and it is time to record).
     pub(crate) fn learn(&mut self, data: &str, chunk: &ChatCompletionChunk<'_>) {
+        let marks = Marks::of(chunk);
+        let before = core::mem::replace(&mut self.marks, marks);
+        if marks != Marks::default() && marks != before {
+            // Marked once: the next chunk has another shape.
+            self.shape = None;
+            return;
+        }
         if self.wait > 0 {
             // No shape until the next recording: matching would only fail again.
             self.wait -= 1;
@@ -914,9 +964,82 @@ mod tests {
         let mut chunk = ChatCompletionChunk::default();
         fill_chunk(template, &mut chunk).expect("the fast path reads the template");
         let mut cache = ShapeCache::default();
+        // Twice: a chunk with a role or a name is recorded only after one with the same
+        // marks (see `Marks`).
+        cache.learn(template, &chunk);
         cache.learn(template, &chunk);
         assert!(cache.shape.is_some(), "no shape recorded from {template}");
         cache
+    }
+
+    /// Reads the stream `datas` as the decoder does: a chunk the cache does not match is read
+    /// by the fast path and learnt. Whether each one matched.
+    fn hits(cache: &mut ShapeCache, datas: &[&str]) -> Vec<bool> {
+        datas
+            .iter()
+            .map(|data| {
+                if read(cache, data).is_some() {
+                    return true;
+                }
+                let mut chunk = ChatCompletionChunk::default();
+                fill_chunk(data, &mut chunk).expect("the fast path reads it");
+                cache.learn(data, &chunk);
+                false
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_marked_once_are_not_recorded() {
+        let chunk = |delta: &str, finish: &str| {
+            format!(
+                r#"{{"id":"c","choices":[{{"index":0,"delta":{delta},"finish_reason":{finish}}}]}}"#
+            )
+        };
+        let role = chunk(r#"{"role":"assistant","content":""}"#, "null");
+        let text = |t: &str| chunk(&format!(r#"{{"content":"{t}"}}"#), "null");
+        let finish = chunk(r#"{"content":""}"#, r#""stop""#);
+        let (a, b, c) = (text("a"), text("b"), text("c"));
+        let mut cache = ShapeCache::default();
+        // The role chunk and the first finish chunk are not recorded; the text after the
+        // role is, and a finish chunk after a finish chunk.
+        assert_eq!(
+            hits(&mut cache, &[&role, &a, &b, &c, &finish, &finish, &finish]),
+            [false, false, true, true, false, false, true]
+        );
+        assert_eq!(cache.marks, Marks(Marks::FINISH));
+        cache.reset();
+        assert_eq!(cache.marks, Marks::default());
+        // A stream that repeats the role in every chunk: recorded from its second chunk.
+        let with_role = |t: &str| {
+            chunk(
+                &format!(r#"{{"role":"assistant","content":"{t}"}}"#),
+                "null",
+            )
+        };
+        let (x, y, z) = (with_role("x"), with_role("y"), with_role("z"));
+        assert_eq!(
+            hits(&mut cache, &[&x, &y, &z, &x]),
+            [false, false, true, true]
+        );
+        // A tool call's first piece, with its name, is not recorded; its continuations are.
+        cache.reset();
+        let call = |f: &str| {
+            chunk(
+                &format!(r#"{{"tool_calls":[{{"index":0,"function":{{{f}}}}}]}}"#),
+                "null",
+            )
+        };
+        let first = call(r#""name":"get_time","arguments":"{""#);
+        let (p, q, r) = (
+            call(r#""arguments":"1""#),
+            call(r#""arguments":"2""#),
+            call(r#""arguments":"}""#),
+        );
+        assert_eq!(
+            hits(&mut cache, &[&first, &p, &q, &r]),
+            [false, false, true, true]
+        );
     }
 
     /// What the cache reads from `data`, if it matches.
