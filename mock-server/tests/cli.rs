@@ -111,30 +111,7 @@ fn validate_reads_a_file_and_reports_usage_errors() {
 #[test]
 #[cfg(unix)]
 fn serve_prints_the_banner_answers_and_stops_on_sigterm() {
-    let mut child = Command::new(BIN)
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--api-key",
-            "sk-cli",
-            "--log-level",
-            "warn",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    while !banner.contains("Press Ctrl-C") {
-        assert_ne!(stdout.read_line(&mut banner).unwrap(), 0, "{banner}");
-    }
-    let addr = banner
-        .lines()
-        .next()
-        .and_then(|l| l.split("http://").nth(1))
-        .unwrap()
-        .to_owned();
+    let (child, banner, addr) = serving(&["--api-key", "sk-cli"], &[]);
     assert!(
         banner.contains(&format!("http://{addr}/compatible-mode/v1")),
         "{banner}"
@@ -143,25 +120,17 @@ fn serve_prints_the_banner_answers_and_stops_on_sigterm() {
     assert!(banner.contains(&format!("curl http://{addr}/compatible-mode/v1/chat/completions -H 'Authorization: Bearer sk-cli'")), "{banner}");
 
     let body = r#"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Who are you?"}]}"#;
-    let mut stream = TcpStream::connect(&addr).unwrap();
-    write!(
-        stream,
-        "POST /compatible-mode/v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let response = exchange(
+        &addr,
+        &format!(
+            "POST /compatible-mode/v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("I am a large language model from Alibaba Cloud. My name is Qwen."));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let (status, _) = wait(child);
-    assert!(status.success(), "{status:?}");
+    stop(child);
 }
 
 /// Runs `chatwire-mock decode` with `args`, feeding `stdin`.
@@ -323,16 +292,34 @@ fn bench_flags_are_checked() {
 #[test]
 #[cfg(unix)]
 fn serve_takes_region_and_profile_and_prints_the_region_s_base_url() {
+    let (child, banner, addr) =
+        serving(&["--profile", "openai"], &[("CHATWIRE_REGION", "beijing")]);
+    assert!(
+        banner.contains("region: beijing (Chinese Mainland models); its documented base_url: https://dashscope.aliyuncs.com/compatible-mode/v1"),
+        "{banner}"
+    );
+    assert!(banner.contains("profile: openai"), "{banner}");
+    let response = exchange(
+        &addr,
+        &format!(
+            "GET /v1/models HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\nconnection: close\r\n\r\n"
+        ),
+    );
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains(r#""id":"qwen-math-plus""#), "{response}");
+    assert!(!response.contains(r#""id":"qwen-plus-us""#), "{response}");
+
+    stop(child);
+}
+
+/// Starts `serve` with `args` (and `--addr 127.0.0.1:0 --log-level warn`) and `env`, and reads
+/// its banner: the child, the banner, and the address it listens on.
+#[cfg(unix)]
+fn serving(args: &[&str], env: &[(&str, &str)]) -> (Child, String, String) {
     let mut child = Command::new(BIN)
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--profile",
-            "openai",
-            "--log-level",
-            "warn",
-        ])
-        .env("CHATWIRE_REGION", "beijing")
+        .args(["--addr", "127.0.0.1:0", "--log-level", "warn"])
+        .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -342,29 +329,18 @@ fn serve_takes_region_and_profile_and_prints_the_region_s_base_url() {
     while !banner.contains("Press Ctrl-C") {
         assert_ne!(stdout.read_line(&mut banner).unwrap(), 0, "{banner}");
     }
-    assert!(
-        banner.contains("region: beijing (Chinese Mainland models); its documented base_url: https://dashscope.aliyuncs.com/compatible-mode/v1"),
-        "{banner}"
-    );
-    assert!(banner.contains("profile: openai"), "{banner}");
     let addr = banner
         .lines()
         .next()
         .and_then(|l| l.split("http://").nth(1))
         .unwrap()
         .to_owned();
-    let mut stream = TcpStream::connect(&addr).unwrap();
-    write!(
-        stream,
-        "GET /v1/models HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains(r#""id":"qwen-math-plus""#), "{response}");
-    assert!(!response.contains(r#""id":"qwen-plus-us""#), "{response}");
+    (child, banner, addr)
+}
 
+/// Stops a server started by [`serving`] with SIGTERM; it must exit cleanly.
+#[cfg(unix)]
+fn stop(child: Child) {
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -375,6 +351,7 @@ fn serve_takes_region_and_profile_and_prints_the_region_s_base_url() {
 }
 
 /// Sends `request` to `addr` on a fresh connection and reads the whole response.
+#[cfg(unix)]
 fn exchange(addr: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
@@ -386,30 +363,7 @@ fn exchange(addr: &str, request: &str) -> String {
 #[test]
 #[cfg(unix)]
 fn serve_keeps_the_journal_limit_s_most_recent_requests() {
-    let mut child = Command::new(BIN)
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--journal-limit",
-            "2",
-            "--log-level",
-            "warn",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    while !banner.contains("Press Ctrl-C") {
-        assert_ne!(stdout.read_line(&mut banner).unwrap(), 0, "{banner}");
-    }
-    let addr = banner
-        .lines()
-        .next()
-        .and_then(|l| l.split("http://").nth(1))
-        .unwrap()
-        .to_owned();
+    let (child, _, addr) = serving(&["--journal-limit", "2"], &[]);
     for model in ["qwen-plus", "qwen-max", "qwen-turbo"] {
         let body =
             format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"Hi"}}]}}"#);
@@ -437,13 +391,7 @@ fn serve_keeps_the_journal_limit_s_most_recent_requests() {
     let turbo = listed.find(r#"\"qwen-turbo\""#).expect(listed);
     assert!(max < turbo, "{listed}");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let (status, _) = wait(child);
-    assert!(status.success(), "{status:?}");
+    stop(child);
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chatwire_mock::{Expectation, MockServer};
-use common::{seed_request, send};
+use common::{seed_request, send, Answer};
 
 async fn chat_as(server: &MockServer, key: &str, scenario: Option<&str>) -> u16 {
     let auth = format!("Bearer {key}");
@@ -107,6 +107,17 @@ async fn unmet_expectations_panic_on_drop() {
 }
 
 /// A chat request whose user message is `text`.
+/// `method` (`GET` or `DELETE`) on `/__admin/requests`.
+async fn journal(server: &MockServer, method: &str) -> Answer {
+    send(
+        method,
+        &format!("{}/__admin/requests", server.uri()),
+        &[],
+        "",
+    )
+    .await
+}
+
 async fn chat_saying(server: &MockServer, text: &str) -> u16 {
     let body =
         format!(r#"{{"model":"qwen-plus","messages":[{{"role":"user","content":"{text}"}}]}}"#);
@@ -150,13 +161,7 @@ async fn the_journal_keeps_the_most_recent_requests() {
     }
     assert_eq!(server.received_count(), 5);
 
-    let admin = send(
-        "GET",
-        &format!("{}/__admin/requests", server.uri()),
-        &[],
-        "",
-    )
-    .await;
+    let admin = journal(&server, "GET").await;
     assert_eq!(admin.status, 200);
     assert_eq!(admin.header("x-mock-journal-total"), Some("5"));
     let listed = admin.json();
@@ -193,22 +198,10 @@ async fn a_journal_limit_of_zero_keeps_none_and_counts_all() {
     assert_eq!(server.received_count(), 2);
     // Without expectations there is nothing to check, whatever the journal dropped.
     assert_eq!(server.verify(), Ok(()));
-    let admin = send(
-        "GET",
-        &format!("{}/__admin/requests", server.uri()),
-        &[],
-        "",
-    )
-    .await;
+    let admin = journal(&server, "GET").await;
     assert_eq!(admin.header("x-mock-journal-total"), Some("2"));
     assert_eq!(admin.json(), serde_json::json!([]));
-    let cleared = send(
-        "DELETE",
-        &format!("{}/__admin/requests", server.uri()),
-        &[],
-        "",
-    )
-    .await;
+    let cleared = journal(&server, "DELETE").await;
     assert_eq!(cleared.status, 200);
     assert_eq!(server.received_count(), 0);
 }
