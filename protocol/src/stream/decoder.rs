@@ -74,8 +74,11 @@ const DONE: &str = "[DONE]";
 /// the recorded positions, pointing into the new data. The chunk is the one parsing the data
 /// alone gives (the [`fastpath`] docs say why). On the DashScope-style text streams of the
 /// typed benchmark (BENCHMARKS.md) most events are read this way, and the whole decoding
-/// runs about 1.5 to 1.7 times as fast as before it. A stream whose chunks never repeat soon
-/// stops being recorded, so it costs almost nothing there.
+/// runs about 1.5 to 1.7 times as fast as before it. A chunk that streams mark once (the
+/// first, with the `role`; a tool call's first piece, with its `name`; the one with the
+/// `finish_reason`) is recorded only when the chunk before it had the same marks, since the
+/// chunk after it has another shape. A stream whose chunks never repeat soon stops being
+/// recorded, so it costs almost nothing there.
 ///
 /// A [`ChatCompletionChunk`] is about a kilobyte: its first choice, with the delta, is held
 /// inline so that it needs no allocation. Match what `next_item` returns by reference
