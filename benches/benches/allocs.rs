@@ -5,6 +5,10 @@
 //! `cargo bench -- --test` passes) it runs on a smaller corpus. Either way it asserts that
 //! chatwire's steady state makes no allocation per event (a handful per stream, while the
 //! decoder's buffers grow, is what remains).
+//!
+//! The rows of corpus `mock` count per request instead (the `events` column): the mock
+//! server's requests beside a bare hyper server's answering the same bytes, client included
+//! in both (see [`measure_mock`]).
 #![allow(unsafe_code)] // The counting allocator below, and nothing else.
 
 mod common;
@@ -14,7 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chatwire::sse::Config;
 use chatwire_benches::corpus::{self, Corpus, Shape};
+use chatwire_mock::MockServer;
 
+use common::http::{bare_server, client, fetch, PLAIN, STREAMING};
 use common::Feed;
 
 /// Counts allocations (and reallocations) made through it, then defers to the system
@@ -120,6 +126,55 @@ fn measure(name: &'static str, corpus: &Corpus, feed: &Feed, rows: &mut Vec<Row>
     row("async-openai + String (whole stream)", n);
 }
 
+/// Heap allocations per request of the mock server, beside a bare hyper server answering
+/// with the same bytes: `requests` requests one at a time on a current-thread runtime, after
+/// a warm-up. The client runs in the same thread and is counted with both, so the difference
+/// between the two rows of a case is the mock's own.
+fn measure_mock(requests: usize, rows: &mut Vec<Row>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let mock = MockServer::start().await;
+        let client = client();
+        let cases = [
+            (
+                PLAIN,
+                "application/json",
+                "chatwire-mock, non-streaming",
+                "bare hyper, non-streaming",
+            ),
+            (
+                STREAMING,
+                "text/event-stream",
+                "chatwire-mock, streaming",
+                "bare hyper, streaming",
+            ),
+        ];
+        for (body, content_type, mock_peer, bare_peer) in cases {
+            let expected = fetch(&client, mock.address(), body).await;
+            let bare = bare_server(expected.clone(), content_type).await;
+            for (peer, addr) in [(mock_peer, mock.address()), (bare_peer, bare)] {
+                for _ in 0..requests / 10 + 1 {
+                    fetch(&client, addr, body).await;
+                }
+                let before = ALLOCATIONS.load(Ordering::Relaxed);
+                for _ in 0..requests {
+                    let answer = fetch(&client, addr, body).await;
+                    assert_eq!(answer.len(), expected.len(), "{peer}");
+                }
+                rows.push(Row {
+                    corpus: "mock",
+                    peer,
+                    allocations: ALLOCATIONS.load(Ordering::Relaxed) - before,
+                    events: requests,
+                });
+            }
+        }
+    });
+}
+
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--test");
     let (text_size, tool_size) = if quick {
@@ -133,6 +188,7 @@ fn main() {
     drop(text);
     let tools = corpus::generate(Shape::ToolCalls, tool_size, 0x5EED_0002);
     measure("tool-calls", &tools, &common::frag_feed(&tools), &mut rows);
+    measure_mock(if quick { 200 } else { 20_000 }, &mut rows);
 
     println!(
         "{:<12} {:<42} {:>12} {:>10} {:>12}",
@@ -149,8 +205,13 @@ fn main() {
         );
     }
     // The accumulator builds an owned completion per response (a few allocations per
-    // response, not per event), so it is reported but not held to zero.
-    let steady = |row: &&Row| row.peer.starts_with("chatwire") && !row.peer.contains("Accumulator");
+    // response, not per event), and the mock server answers requests: both are reported but
+    // not held to zero.
+    let steady = |row: &&Row| {
+        row.corpus != "mock"
+            && row.peer.starts_with("chatwire")
+            && !row.peer.contains("Accumulator")
+    };
     for row in rows.iter().filter(steady) {
         // A few allocations per pass (buffers growing) are allowed; none per event.
         assert!(

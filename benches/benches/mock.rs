@@ -8,27 +8,17 @@
 //! response is checked: status 200 and the expected body length (and event count when
 //! streaming).
 
-use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
+mod common;
+
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use chatwire_mock::MockServer;
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::Incoming;
-use hyper::{Request, Response};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpListener;
+
+use common::http::{bare_server, client, fetch, HttpClient, PLAIN, STREAMING};
 
 /// Requests in flight at once (each on its own keep-alive connection).
 const CONCURRENCY: usize = 16;
-
-const PLAIN: &str = r#"{"model":"qwen-plus","seed":7,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Tell me about Singapore's weather."}]}"#;
-const STREAMING: &str = r#"{"model":"qwen-plus","seed":7,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Tell me about Singapore's weather."}]}"#;
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// One case's results.
 struct Report {
@@ -52,29 +42,6 @@ impl Report {
     }
 }
 
-fn request(addr: SocketAddr, body: &'static str) -> Request<Full<Bytes>> {
-    Request::post(format!("http://{addr}/compatible-mode/v1/chat/completions"))
-        .header("authorization", "Bearer sk-bench")
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(body.as_bytes())))
-        .expect("a valid request")
-}
-
-/// One request: its body, checked for status 200.
-async fn fetch(client: &HttpClient, addr: SocketAddr, body: &'static str) -> Bytes {
-    let response = client
-        .request(request(addr, body))
-        .await
-        .expect("a response");
-    assert_eq!(response.status(), 200, "status");
-    response
-        .into_body()
-        .collect()
-        .await
-        .expect("a whole body")
-        .to_bytes()
-}
-
 /// One case: where it sends which request, what every answer must look like, and what it has
 /// measured so far.
 struct Case {
@@ -94,7 +61,7 @@ impl Case {
         expected: usize,
         chunks_per_response: usize,
     ) -> Case {
-        let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+        let client: HttpClient = client();
         let warm: Vec<_> = (0..CONCURRENCY)
             .map(|_| {
                 let client = client.clone();
@@ -148,41 +115,6 @@ impl Case {
     }
 }
 
-/// A bare hyper server answering every request with `body` (the ceiling).
-async fn bare_server(body: Bytes, content_type: &'static str) -> SocketAddr {
-    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .await
-        .expect("a loopback port");
-    let addr = listener.local_addr().expect("an address");
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let body = body.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                    let body = body.clone();
-                    async move {
-                        // Read the request body, as the mock does.
-                        let _ = request.into_body().collect().await;
-                        Ok::<_, Infallible>(
-                            Response::builder()
-                                .header("content-type", content_type)
-                                .body(Full::new(body))
-                                .expect("a valid response"),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
-}
-
 /// The number of `data:` events in an SSE body.
 fn events(body: &[u8]) -> usize {
     let mut decoder = chatwire::sse::Decoder::new();
@@ -211,7 +143,7 @@ fn main() {
         .expect("a runtime");
     let reports = runtime.block_on(async {
         let mock = MockServer::start().await;
-        let probe: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+        let probe = client();
         let plain = fetch(&probe, mock.address(), PLAIN).await;
         let streamed = fetch(&probe, mock.address(), STREAMING).await;
         let chunks = events(&streamed);

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each bench binary uses a different part of this module.
 
+pub mod http;
+
 use std::convert::Infallible;
 use std::time::Duration;
 
