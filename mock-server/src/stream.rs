@@ -369,8 +369,10 @@ fn piece_of(reply: &Reply, step: Step) -> &str {
     }
 }
 
-/// A text no reply contains, written where a template's piece goes: NUL is escaped in JSON
-/// (`\u0000`), and generated text, ids, names and model names have no control characters.
+/// The text written where a template's piece goes: NUL is escaped in JSON (`\u0000`), so it
+/// is unlikely elsewhere in an event. Where it does occur elsewhere (a model name that holds
+/// it, say), [`Template::new`] finds it more than once and the kind is serialized
+/// event by event.
 const MARKER: &str = "\0chatwire-piece\0";
 
 /// The event of a step kind (see [`Step::kind`]) around its piece. Made by serializing one
@@ -396,11 +398,14 @@ impl Template {
             .enumerate()
             .filter(|(_, w)| *w == MARKER_JSON)
             .map(|(at, _)| at);
-        let parts = match (found.next(), found.next()) {
-            (Some(at), None) => Some((event.clone(), at)),
+        let once = match (found.next(), found.next()) {
+            (Some(at), None) => Some(at),
             _ => None,
         };
-        Template { kind, parts }
+        Template {
+            kind,
+            parts: once.map(|at| (event, at)),
+        }
     }
 
     /// The event with `text` as its piece, written into `buf` (empty: each event is split

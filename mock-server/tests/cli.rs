@@ -120,13 +120,7 @@ fn serve_prints_the_banner_answers_and_stops_on_sigterm() {
     assert!(banner.contains(&format!("curl http://{addr}/compatible-mode/v1/chat/completions -H 'Authorization: Bearer sk-cli'")), "{banner}");
 
     let body = r#"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Who are you?"}]}"#;
-    let response = exchange(
-        &addr,
-        &format!(
-            "POST /compatible-mode/v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    );
+    let response = post_chat(&addr, "/compatible-mode/v1/chat/completions", body);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("I am a large language model from Alibaba Cloud. My name is Qwen."));
 
@@ -350,6 +344,19 @@ fn stop(child: Child) {
     assert!(status.success(), "{status:?}");
 }
 
+/// POSTs the chat request `body` to `path` on `addr` with the key `sk-cli`, on a fresh
+/// connection; the whole response.
+#[cfg(unix)]
+fn post_chat(addr: &str, path: &str, body: &str) -> String {
+    exchange(
+        addr,
+        &format!(
+            "POST {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
 /// Sends `request` to `addr` on a fresh connection and reads the whole response.
 #[cfg(unix)]
 fn exchange(addr: &str, request: &str) -> String {
@@ -367,13 +374,7 @@ fn serve_keeps_the_journal_limit_s_most_recent_requests() {
     for model in ["qwen-plus", "qwen-max", "qwen-turbo"] {
         let body =
             format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"Hi"}}]}}"#);
-        let response = exchange(
-            &addr,
-            &format!(
-                "POST /v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer sk-cli\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            ),
-        );
+        let response = post_chat(&addr, "/v1/chat/completions", &body);
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     }
     let response = exchange(

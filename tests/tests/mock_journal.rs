@@ -6,7 +6,7 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chatwire_mock::{Expectation, MockServer};
-use common::{seed_request, send, Answer};
+use common::{chat, seed_request, send, Answer};
 
 async fn chat_as(server: &MockServer, key: &str, scenario: Option<&str>) -> u16 {
     let auth = format!("Bearer {key}");
@@ -106,7 +106,6 @@ async fn unmet_expectations_panic_on_drop() {
     assert!(message.contains("unmet expectations"), "{message}");
 }
 
-/// A chat request whose user message is `text`.
 /// `method` (`GET` or `DELETE`) on `/__admin/requests`.
 async fn journal(server: &MockServer, method: &str) -> Answer {
     send(
@@ -118,17 +117,11 @@ async fn journal(server: &MockServer, method: &str) -> Answer {
     .await
 }
 
+/// A chat request whose user message is `text`: its status.
 async fn chat_saying(server: &MockServer, text: &str) -> u16 {
     let body =
         format!(r#"{{"model":"qwen-plus","messages":[{{"role":"user","content":"{text}"}}]}}"#);
-    send(
-        "POST",
-        &format!("{}/chat/completions", server.base_url()),
-        &[("authorization", "Bearer sk-test")],
-        body,
-    )
-    .await
-    .status
+    chat(&server.base_url(), &body).await.status
 }
 
 #[tokio::test]
