@@ -4,7 +4,8 @@
 //! stream bytes. Asserts, besides the per-call invariants of `chatwire_fuzz::sse::run` (typed
 //! errors, nothing consumed beyond what was fed, buffered bytes and heap within the limits):
 //! identical items, errors and end report whole and split; the same as the naive reference
-//! decoder; `next_event` sees exactly the events `next_item` sees; strict mode changes nothing
+//! decoder; `next_event` sees exactly the events `next_item` sees; reading in place (`decode`),
+//! whole and split, sees exactly what feeding sees; strict mode changes nothing
 //! on valid UTF-8.
 #![no_main]
 
@@ -64,10 +65,17 @@ fuzz_target!(|data: &[u8]| {
     let split = sse::run(config, &pieces(input, &cut), comments);
     assert_eq!(split, whole, "split at {cut:?}");
 
+    let events_only = whole.without_comments();
     if comments {
-        let events_only = sse::run(config, &pieces(input, &cut), false);
-        assert_eq!(events_only, whole.without_comments());
+        assert_eq!(sse::run(config, &pieces(input, &cut), false), events_only);
     }
+    // Read in place (lines sliced from stretches validated at once), whole and split.
+    assert_eq!(sse::run_in_place(config, &[input]), events_only, "in place");
+    assert_eq!(
+        sse::run_in_place(config, &pieces(input, &cut)),
+        events_only,
+        "in place, split at {cut:?}"
+    );
     if input.len() <= REFERENCE_MAX {
         assert_eq!(whole, reference::decode(config, input, comments));
         if config.utf8_mode() == Utf8Mode::Replace && std::str::from_utf8(input).is_ok() {

@@ -29,6 +29,43 @@ pub fn run(config: Config, pieces: &[&[u8]], comments: bool) -> Outcome {
     }
 }
 
+/// Runs a decoder with `config` over `pieces`, each read in place (`Decoder::decode`) and
+/// drained of its events. Comments are not seen (`Decode` hands out events only), so the
+/// outcome compares with [`run`] without comments.
+pub fn run_in_place(config: Config, pieces: &[&[u8]]) -> Outcome {
+    let mut decoder = Decoder::with_config(config);
+    let mut items = Vec::new();
+    let mut fed = 0u64;
+    for piece in pieces {
+        fed += piece.len() as u64;
+        let mut events = decoder.decode(piece);
+        loop {
+            match events.next_event() {
+                Ok(None) => break,
+                Ok(Some(event)) => items.push(Got::Event(event.into_owned())),
+                Err(err) => {
+                    check_error(&config, &err, fed);
+                    items.push(Got::Error(err.kind(), err.offset()));
+                }
+            }
+        }
+        drop(events);
+        assert_eq!(
+            decoder.total_consumed() + decoder.buffered_len() as u64,
+            fed,
+            "read in place: consumed + buffered != fed"
+        );
+    }
+    let last_event_id = decoder.last_event_id().map(str::to_owned);
+    let retry = decoder.retry();
+    Outcome {
+        items,
+        end: decoder.finish().into(),
+        last_event_id,
+        retry,
+    }
+}
+
 /// A decoder and what it was fed.
 struct Checked {
     decoder: Decoder,

@@ -185,6 +185,37 @@ proptest! {
     }
 }
 
+/// Streams longer than the stretch of text the decoder validates at once when reading in
+/// place (16 KiB): lines cross from one stretch to the next, some characters are cut at a
+/// stretch's end, and an invalid byte ends a stretch early.
+fn long_stream() -> impl Strategy<Value = Vec<u8>> {
+    (stream(), 0usize..3).prop_map(|(input, pad)| {
+        let mut out = vec![b':'; pad];
+        out.push(b'\n');
+        if input.is_empty() {
+            return out;
+        }
+        while out.len() < 40 * 1024 {
+            out.extend_from_slice(&input);
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn long_streams_in_place_read_what_feed_reads(
+        input in long_stream(),
+        cuts in vec(any::<usize>(), 0..3),
+        config in config(),
+    ) {
+        let pieces = cut(&input, &cuts);
+        prop_assert_eq!(in_place(config, &pieces), with_feed(config, &pieces));
+    }
+}
+
 #[test]
 fn a_piece_read_in_place_is_not_copied() {
     let mut decoder = Decoder::new();

@@ -10,7 +10,7 @@ use super::event::{Event, Item};
 use super::finish::Finish;
 #[cfg(test)]
 use super::parser::Stats;
-use super::parser::{non_empty, Out, State};
+use super::parser::{non_empty, Out, PerLine, State};
 
 /// Spare room the input buffer may keep beyond `max_line_length` + twice the current chunk,
 /// so that a stream of similar chunks reaches a stable capacity and stops allocating.
@@ -130,7 +130,7 @@ impl Decoder {
     /// Every error is recoverable: the event in progress is discarded, the decoder skips to the
     /// next blank line, and the next call goes on from there (see [`Error`]).
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
-        let out = self.st.advance(&self.buf, false)?;
+        let out = self.st.advance(&self.buf, &mut PerLine, false)?;
         Ok(match self.st.item(out) {
             Some(Item::Event(event)) => Some(event),
             _ => None,
@@ -164,7 +164,7 @@ impl Decoder {
     /// # Ok::<(), chatwire::sse::Error>(())
     /// ```
     pub fn next_item(&mut self) -> Result<Option<Item<'_>>, Error> {
-        let out = self.st.advance(&self.buf, true)?;
+        let out = self.st.advance(&self.buf, &mut PerLine, true)?;
         Ok(self.st.item(out))
     }
 
@@ -180,7 +180,7 @@ impl Decoder {
     ) -> Result<Option<(u64, Item<'_>)>, Error> {
         loop {
             let start = self.total_consumed();
-            let out = self.st.advance(&self.buf, true)?;
+            let out = self.st.advance(&self.buf, &mut PerLine, true)?;
             if self.st.item(out).is_some_and(|item| skip(&item)) {
                 continue;
             }
@@ -265,6 +265,11 @@ impl Decoder {
     /// Only what the input leaves unread (a partial last line) is copied into the decoder,
     /// when the returned [`Decode`] is dropped. A line already in progress in the decoder is
     /// completed there first. Events borrow the input or the decoder.
+    ///
+    /// It is also the faster way to frame: the input does not change while it is read, so
+    /// its lines are checked for UTF-8 in stretches of up to 16 KiB at a time rather than
+    /// one by one (see `BENCHMARKS.md`). The result is the same: a line holding invalid
+    /// UTF-8 is handled exactly as [`feed`](Self::feed) handles it.
     ///
     /// # Example
     ///

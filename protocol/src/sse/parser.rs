@@ -37,6 +37,87 @@ pub(super) enum Text<'b> {
     Scratch,
 }
 
+/// A stretch of the buffer already validated as UTF-8, kept by a reader that reads the same
+/// buffer across calls (input read in place: see [`Decode`](super::Decode)).
+///
+/// Validating a line costs per call as well as per byte: lines of about 250 bytes (the
+/// benchmarks' text corpus) validate at 12–13 GB/s one by one, at 22–25 GB/s in 2 KiB
+/// blocks. So the lines of a stretch are validated
+/// together, once: the first line not yet covered validates [`Self::SPAN`] bytes from its
+/// start (or to its end, if longer), and the lines inside that stretch are sliced from it.
+/// A stretch ends before the first invalid byte; a line not covered is validated on its own,
+/// as without a stretch, so each byte is validated at most three times.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Checked<'b> {
+    /// Index in the buffer of `text`'s first byte.
+    start: usize,
+    /// The validated bytes `buf[start..start + text.len()]`.
+    text: &'b str,
+}
+
+impl<'b> Checked<'b> {
+    /// The bytes validated at once from the start of a line not yet covered (or the whole
+    /// line, if longer).
+    const SPAN: usize = 16 * 1024;
+
+    /// Validates a new stretch from `start`, then slices the line from it. Kept out of line:
+    /// it runs about once per [`SPAN`](Self::SPAN) bytes.
+    #[inline(never)]
+    fn renew(&mut self, buf: &'b [u8], start: usize, end: usize) -> Option<&'b str> {
+        let stop = end.max(start.saturating_add(Self::SPAN)).min(buf.len());
+        let bytes = &buf[start..stop];
+        let text = match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => text,
+            // The valid prefix, validated again (rare: invalid input, or a character cut at
+            // `stop`).
+            Err(_) => match str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(err) => utf8(&bytes[..err.valid_up_to()]).unwrap_or_default(),
+            },
+        };
+        *self = Checked { start, text };
+        self.get(start, end)
+    }
+
+    /// `buf[start..end]` when the stretch covers it.
+    #[inline]
+    fn get(&self, start: usize, end: usize) -> Option<&'b str> {
+        let from = start.checked_sub(self.start)?;
+        let to = end.checked_sub(self.start)?;
+        self.text.get(from..to)
+    }
+}
+
+impl<'b> Validate<'b> for Checked<'b> {
+    /// The line sliced from the stretch, which is first renewed from `start` when it does
+    /// not cover the line. `None` when the line holds invalid UTF-8 (or, never in practice,
+    /// is not on character boundaries).
+    #[inline]
+    fn line(&mut self, buf: &'b [u8], start: usize, end: usize) -> Option<&'b str> {
+        match self.get(start, end) {
+            Some(text) => Some(text),
+            None => self.renew(buf, start, end),
+        }
+    }
+}
+
+/// How [`State::advance`] gets a line's text: each line validated on its own
+/// ([`PerLine`]), or sliced from a longer stretch validated at once ([`Checked`]).
+pub(super) trait Validate<'b> {
+    /// The line `buf[start..end]` as text, or `None` for "validate it on its own".
+    fn line(&mut self, buf: &'b [u8], start: usize, end: usize) -> Option<&'b str>;
+}
+
+/// Each line validated on its own: for a buffer that changes between calls.
+pub(super) struct PerLine;
+
+impl<'b> Validate<'b> for PerLine {
+    #[inline]
+    fn line(&mut self, _: &'b [u8], _: usize, _: usize) -> Option<&'b str> {
+        None
+    }
+}
+
 /// How lines are being skipped after an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Skip {
@@ -140,9 +221,19 @@ impl State {
 
     /// Processes lines until an event (or a comment, when wanted) is complete, or until the
     /// buffer holds no further complete line.
+    ///
+    /// `checked` gives each line's text: sliced from a stretch of `buf` validated at once,
+    /// kept by a caller that reads the same `buf` across calls ([`Checked`]), or validated on
+    /// its own ([`PerLine`]).
+    ///
+    /// `advance`, `line` and `data_line` are inlined into each caller, so that what they
+    /// find (`Out`, the largest value here) is not written to memory and read back at each
+    /// return: framing measured 10–15 % faster so.
+    #[inline(always)]
     pub(super) fn advance<'b>(
         &mut self,
         buf: &'b [u8],
+        checked: &mut impl Validate<'b>,
         want_comments: bool,
     ) -> Result<Out<'b>, Error> {
         loop {
@@ -187,7 +278,7 @@ impl State {
             let start = self.pos;
             self.pos = self.line_end(buf, end);
             self.scan = self.pos;
-            if let Some(out) = self.line(buf, start, end, want_comments)? {
+            if let Some(out) = self.line(buf, start, end, checked, want_comments)? {
                 return Ok(out);
             }
         }
@@ -238,11 +329,13 @@ impl State {
     }
 
     /// Processes the complete line `buf[start..end]`; `self.pos` is already past its line end.
+    #[inline(always)]
     fn line<'b>(
         &mut self,
         buf: &'b [u8],
         start: usize,
         end: usize,
+        checked: &mut impl Validate<'b>,
         want_comments: bool,
     ) -> Result<Option<Out<'b>>, Error> {
         match self.skip {
@@ -275,9 +368,10 @@ impl State {
                 Skip::UntilBlank,
             ));
         }
-        let checked = match self.config.utf8_mode() {
-            Utf8Mode::Replace => None,
-            Utf8Mode::Strict => match utf8(line) {
+        let checked = match (checked.line(buf, start, end), self.config.utf8_mode()) {
+            (Some(text), _) => Some(text),
+            (None, Utf8Mode::Replace) => None,
+            (None, Utf8Mode::Strict) => match utf8(line) {
                 Ok(text) => Some(text),
                 Err(err) => {
                     let at = line_start + err.valid_up_to() as u64;
@@ -333,6 +427,7 @@ impl State {
 
     /// Processes a `data` line whose value is `value`. Dispatches at once, borrowing the value,
     /// when it is the event's only data line and its blank line follows in the buffer.
+    #[inline(always)]
     fn data_line<'b>(
         &mut self,
         buf: &'b [u8],
@@ -572,6 +667,103 @@ pub(super) fn non_empty(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of `len` bytes (line end included) starting at every multiple of `len`.
+    fn lines(count: usize, len: usize, fill: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for _ in 0..count {
+            let mut line = String::new();
+            while line.len() + fill.len() < len {
+                line.push_str(fill);
+            }
+            while line.len() < len - 1 {
+                line.push('.');
+            }
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    #[test]
+    fn a_stretch_serves_the_lines_after_the_first() {
+        let buf = lines(100, 100, "你好");
+        let mut checked = Checked::default();
+        let first = checked.line(&buf, 0, 99).unwrap();
+        assert_eq!(first.as_bytes(), &buf[..99]);
+        assert_eq!(
+            checked.text.len(),
+            buf.len(),
+            "the whole buffer in one stretch"
+        );
+        let stretch = checked.text.as_ptr();
+        for i in 1..100 {
+            let line = checked.line(&buf, i * 100, i * 100 + 99).unwrap();
+            assert_eq!(line.as_bytes(), &buf[i * 100..i * 100 + 99]);
+        }
+        assert_eq!(checked.text.as_ptr(), stretch, "no stretch renewed");
+    }
+
+    #[test]
+    fn a_stretch_spans_at_most_its_size_or_the_line() {
+        let buf = lines(3, Checked::SPAN * 2, "a");
+        let mut checked = Checked::default();
+        let end = Checked::SPAN * 2 - 1;
+        assert!(checked.line(&buf, 0, end).is_some());
+        assert_eq!(
+            checked.text.len(),
+            end.max(Checked::SPAN),
+            "a line longer than SPAN"
+        );
+        let buf = lines(400, 100, "a");
+        let mut checked = Checked::default();
+        assert!(checked.line(&buf, 0, 99).is_some());
+        assert_eq!(checked.text.len(), Checked::SPAN);
+    }
+
+    #[test]
+    fn a_character_cut_at_the_stretch_end_is_read_from_the_next_stretch() {
+        // A two-byte line, then three-byte characters from byte 3 on: the stretch ends in
+        // the middle of one, as SPAN - 3 is not a multiple of 3.
+        assert_ne!((Checked::SPAN - 3) % 3, 0);
+        let mut buf = b"ab\n".to_vec();
+        let line = "你".repeat(Checked::SPAN / 3 + 100);
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+        let mut checked = Checked::default();
+        assert_eq!(checked.line(&buf, 0, 2), Some("ab"));
+        assert!(
+            checked.text.len() < Checked::SPAN,
+            "the cut character is left out"
+        );
+        assert!(checked.text.len() > Checked::SPAN - 4);
+        let end = buf.len() - 1;
+        assert_eq!(checked.line(&buf, 3, end), Some(line.as_str()));
+        assert_eq!(checked.start, 3, "renewed from the line's start");
+    }
+
+    #[test]
+    fn a_stretch_ends_before_an_invalid_byte() {
+        let mut buf = lines(10, 100, "é");
+        buf[550] = 0xFF;
+        let mut checked = Checked::default();
+        for i in 0..5 {
+            assert!(checked.line(&buf, i * 100, i * 100 + 99).is_some());
+        }
+        assert_eq!(checked.text.len(), 550);
+        // The line holding the invalid byte is not text; the lines after it are.
+        assert_eq!(checked.line(&buf, 500, 599), None);
+        for i in 6..10 {
+            let line = checked.line(&buf, i * 100, i * 100 + 99).unwrap();
+            assert_eq!(line.as_bytes(), &buf[i * 100..i * 100 + 99]);
+        }
+        assert_eq!(checked.start, 600);
+    }
+
+    #[test]
+    fn per_line_leaves_validation_to_the_line() {
+        assert_eq!(PerLine.line(b"data: x\n", 0, 7), None);
+    }
 
     #[test]
     fn retry_parsing() {

@@ -306,7 +306,9 @@ impl ChunkDecode<'_> {
             return Ok(Some(StreamItem::Error(envelope)));
         }
         let events = &mut self.state.events;
-        let found = self.sse.next_item_at(true, |item| skip_blank(item, events));
+        let found = self
+            .sse
+            .next_item_at::<true>(true, |item| skip_blank(item, events));
         self.state.next(found)
     }
 
