@@ -4,8 +4,8 @@
 //!
 //! Corpora: (a) ~50 MB of text-delta streams, (b) ~20 MB of tool-call streams, (c) corpus (a)
 //! with CRLF; each fed whole, one piece per event, one piece per response and in random
-//! 1..=4096-byte pieces. Adversarial: one 8 MiB line in 1,460-byte pieces (and whole), and
-//! 100,000 tiny events in one piece.
+//! 1..=4096-byte pieces. Adversarial: one 8 MiB line in 1,460-byte pieces (and whole),
+//! 100,000 tiny events in one piece, and 100,000 events each holding an invalid UTF-8 byte.
 //!
 //! eventsource-stream re-copies its buffer after every line, so a large piece costs it time
 //! quadratic in the piece's size: fed 50 MB whole, or 100,000 events in one piece, it would not
@@ -173,6 +173,35 @@ fn adversarial(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(few.bytes.len() as u64));
     group.bench_function("eventsource-stream/whole (5k events)", |b| {
         b.iter(|| assert_eq!(eventsource_frame(black_box(&few_one)), few_want))
+    });
+    group.finish();
+
+    // 100,000 events whose data holds an invalid byte, in one piece: read in place, the
+    // decoder validates stretches of lines at once, and each stretch ends at the first
+    // invalid byte; linear means `decode` stays near `feed`, which validates line by line.
+    let mut invalid = Vec::new();
+    for i in 0..100_000u32 {
+        invalid.extend_from_slice(format!("data: {{\"n\":{i},\"t\":\"").as_bytes());
+        invalid.push(0xFF);
+        invalid.extend_from_slice(b"\"}\n\n");
+    }
+    let want = Framed {
+        events: 100_000,
+        // Each invalid byte becomes U+FFFD, three bytes of text.
+        data_bytes: invalid.len() - 100_000 * (b"data: \n\n".len() - 2),
+    };
+    let invalid_newlines = newlines(&invalid);
+    let one = [bytes::Bytes::from(invalid)];
+    let mut group = c.benchmark_group("sse/invalid-utf8-100k");
+    group.throughput(Throughput::Bytes(one[0].len() as u64));
+    group.bench_function("chatwire/whole", |b| {
+        b.iter(|| assert_eq!(chatwire_frame(black_box(&one), config), want))
+    });
+    group.bench_function("chatwire-decode/whole", |b| {
+        b.iter(|| assert_eq!(chatwire_decode_frame(black_box(&one), config), want))
+    });
+    group.bench_function("memchr/whole", |b| {
+        b.iter(|| assert_eq!(memchr_newlines(black_box(&one)), invalid_newlines))
     });
     group.finish();
 }

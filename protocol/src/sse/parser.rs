@@ -46,7 +46,10 @@ pub(super) enum Text<'b> {
 /// together, once: the first line not yet covered validates [`Self::SPAN`] bytes from its
 /// start (or to its end, if longer), and the lines inside that stretch are sliced from it.
 /// A stretch ends before the first invalid byte; a line not covered is validated on its own,
-/// as without a stretch, so each byte is validated at most three times.
+/// as without a stretch. Validation stops at the first invalid byte, so invalid input costs
+/// no more than valid input: each byte is read by validation at most five times (twice in
+/// the stretch that ends at an invalid byte, twice in the one renewed from the start of its
+/// line, once on its own).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Checked<'b> {
     /// Index in the buffer of `text`'s first byte.
@@ -66,14 +69,13 @@ impl<'b> Checked<'b> {
     fn renew(&mut self, buf: &'b [u8], start: usize, end: usize) -> Option<&'b str> {
         let stop = end.max(start.saturating_add(Self::SPAN)).min(buf.len());
         let bytes = &buf[start..stop];
-        let text = match simdutf8::basic::from_utf8(bytes) {
+        // `compat` stops at the first invalid byte (`basic` would check the whole span
+        // first), so invalid input costs no more than valid input.
+        let text = match simdutf8::compat::from_utf8(bytes) {
             Ok(text) => text,
             // The valid prefix, validated again (rare: invalid input, or a character cut at
             // `stop`).
-            Err(_) => match str::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(err) => utf8(&bytes[..err.valid_up_to()]).unwrap_or_default(),
-            },
+            Err(err) => utf8(&bytes[..err.valid_up_to()]).unwrap_or_default(),
         };
         *self = Checked { start, text };
         self.get(start, end)
