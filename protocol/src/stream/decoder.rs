@@ -308,7 +308,7 @@ impl ChunkDecode<'_> {
         let events = &mut self.state.events;
         let found = self
             .sse
-            .next_item_at::<true>(true, |item| skip_blank(item, events));
+            .next_item_at::<false>(true, |item| skip_blank(item, events));
         self.state.next(found)
     }
 
