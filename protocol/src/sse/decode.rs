@@ -1,14 +1,12 @@
 //! [`Decode`]: events read straight from the caller's input, without copying it into the
 //! decoder first.
 
-use core::ops::Range;
-
 use memchr::memchr2;
 
 use super::decoder::Decoder;
 use super::error::Error;
 use super::event::{Event, Item};
-use super::parser::{utf8, Checked, Out, PerLine, Text};
+use super::parser::{Checked, Out, PerLine, Text};
 
 /// The events of one piece of input, read in place: see [`Decoder::decode`].
 ///
@@ -101,12 +99,11 @@ impl<'d> Decode<'d> {
         if !self.in_place {
             // Lines in the decoder's buffer come first. An item found there is handed out
             // from the decoder's scratch text, so that no borrow of the buffer outlives this
-            // block (it is rare: only the line completed by this input is usually there).
+            // block (the borrow checker cannot see that the branch that goes on holds none).
+            // It is rare: only the line completed by this input is usually there, and copying
+            // it costs less than validating it again.
             loop {
                 let start = self.decoder.total_consumed();
-                // Text borrowed from the buffer is remembered as a range, so that no borrow
-                // of the buffer outlives this block (the borrow checker cannot see that the
-                // other branch goes on without it); it is sliced again below.
                 let found = {
                     let (buf, st) = self.decoder.parts();
                     match st.advance(buf, &mut PerLine, want_comments)? {
@@ -116,37 +113,26 @@ impl<'d> Decode<'d> {
                                 st.comment.clear();
                                 st.comment.push_str(text);
                             }
-                            Some((None, None, start))
+                            Some((Out::Comment(Text::Scratch), start))
                         }
                         Out::Event { data, typed, retry } => {
-                            let range = match data {
-                                Text::Borrowed(text) => {
-                                    let range = range_in(buf, text);
-                                    if range.is_none() {
-                                        st.data.clear();
-                                        st.data.push_str(text);
-                                    }
-                                    range
-                                }
-                                Text::Scratch => None,
-                            };
-                            Some((range, Some((typed, retry)), st.dispatched_start))
+                            if let Text::Borrowed(text) = data {
+                                st.data.clear();
+                                st.data.push_str(text);
+                            }
+                            let data = Text::Scratch;
+                            Some((Out::Event { data, typed, retry }, st.dispatched_start))
                         }
                     }
                 };
-                let Some((range, event, offset)) = found else {
+                let Some((out, offset)) = found else {
                     break;
                 };
-                let skipped = {
-                    let (buf, st) = self.decoder.parts();
-                    let out = from_buffer(buf, range.clone(), event);
-                    st.item(out).is_some_and(|item| skip(&item))
-                };
-                if skipped {
+                let (_, st) = self.decoder.parts();
+                if st.item(out).is_some_and(|item| skip(&item)) {
                     continue;
                 }
-                let (buf, st) = self.decoder.parts();
-                let out = from_buffer(buf, range, event);
+                let (_, st) = self.decoder.parts();
                 return Ok(st.item(out).map(|item| (offset, item)));
             }
             // The buffer is read: go on in the input, if any is left.
@@ -177,33 +163,6 @@ impl<'d> Decode<'d> {
             return Ok(st.item(out).map(|item| (offset, item)));
         }
     }
-}
-
-/// An item's text found in the decoder's buffer, sliced again: a comment (always in the
-/// scratch text), or an event's data at `range` of `buf` (else in the scratch text).
-fn from_buffer(
-    buf: &[u8],
-    range: Option<Range<usize>>,
-    event: Option<(bool, Option<u64>)>,
-) -> Out<'_> {
-    match event {
-        None => Out::Comment(Text::Scratch),
-        Some((typed, retry)) => {
-            // The range held text a moment ago, so it is text again.
-            let data = match range.and_then(|range| buf.get(range)).map(utf8) {
-                Some(Ok(text)) => Text::Borrowed(text),
-                _ => Text::Scratch,
-            };
-            Out::Event { data, typed, retry }
-        }
-    }
-}
-
-/// Where `text` lies in `buf`, when it is a slice of it.
-fn range_in(buf: &[u8], text: &str) -> Option<Range<usize>> {
-    let start = (text.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
-    let end = start.checked_add(text.len())?;
-    (end <= buf.len()).then_some(start..end)
 }
 
 /// The index after the line end that starts at `input[end]` (a CR or an LF; a CRLF whole).
