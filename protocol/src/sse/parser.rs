@@ -42,14 +42,14 @@ pub(super) enum Text<'b> {
 ///
 /// Validating a line costs per call as well as per byte: lines of about 250 bytes (the
 /// benchmarks' text corpus) validate at 12–13 GB/s one by one, at 22–25 GB/s in 2 KiB
-/// blocks. So the lines of a stretch are validated
-/// together, once: the first line not yet covered validates [`Self::SPAN`] bytes from its
-/// start (or to its end, if longer), and the lines inside that stretch are sliced from it.
-/// A stretch ends before the first invalid byte; a line not covered is validated on its own,
-/// as without a stretch. Validation stops at the first invalid byte, so invalid input costs
-/// no more than valid input: each byte is read by validation at most five times (twice in
-/// the stretch that ends at an invalid byte, twice in the one renewed from the start of its
-/// line, once on its own).
+/// blocks. So the lines of a stretch are validated together, once: the first line not yet
+/// covered validates [`Self::SPAN`] bytes from its start (or to its end, if longer), and the
+/// lines inside that stretch are sliced from it.
+///
+/// A stretch ends before the first invalid byte, and validating it stops there, so invalid
+/// input costs about what validating each line on its own costs: the stretch tried from the
+/// start of the line holding the invalid byte reads only up to it, and that line is then
+/// validated on its own, as without stretches.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Checked<'b> {
     /// Index in the buffer of `text`'s first byte.
