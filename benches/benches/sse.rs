@@ -16,9 +16,13 @@ mod common;
 
 use std::hint::black_box;
 
+use bytes::Bytes;
 use chatwire::sse::Config;
 use chatwire_benches::corpus::{self, Corpus};
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode, Throughput,
+};
 
 use common::{
     chatwire_decode_frame, chatwire_frame, eventsource_frame, memchr_newlines, newlines, Feed,
@@ -150,21 +154,9 @@ fn adversarial(c: &mut Criterion) {
 
     // 100,000 tiny events in one piece.
     let tiny = corpus::tiny_events(100_000);
-    let tiny_all = bytes::Bytes::from(tiny.bytes.clone());
-    let one = [tiny_all.clone()];
-    let want = expected(&tiny);
-    let want_newlines = newlines(&tiny.bytes);
     let mut group = c.benchmark_group("sse/tiny-events-100k");
-    group.throughput(Throughput::Bytes(tiny.bytes.len() as u64));
-    group.bench_function("chatwire/whole", |b| {
-        b.iter(|| assert_eq!(chatwire_frame(black_box(&one), config), want))
-    });
-    group.bench_function("chatwire-decode/whole", |b| {
-        b.iter(|| assert_eq!(chatwire_decode_frame(black_box(&one), config), want))
-    });
-    group.bench_function("memchr/whole", |b| {
-        b.iter(|| assert_eq!(memchr_newlines(black_box(&one)), want_newlines))
-    });
+    let one = [bytes::Bytes::from(tiny.bytes.clone())];
+    one_piece(&mut group, &one, config, expected(&tiny));
     // eventsource-stream copies the rest of its buffer after each line: 5,000 events in one
     // piece show the shape at a size it finishes.
     let few = corpus::tiny_events(5_000);
@@ -190,20 +182,30 @@ fn adversarial(c: &mut Criterion) {
         // Each invalid byte becomes U+FFFD, three bytes of text.
         data_bytes: invalid.len() - 100_000 * (b"data: \n\n".len() - 2),
     };
-    let invalid_newlines = newlines(&invalid);
-    let one = [bytes::Bytes::from(invalid)];
     let mut group = c.benchmark_group("sse/invalid-utf8-100k");
+    one_piece(&mut group, &[bytes::Bytes::from(invalid)], config, want);
+    group.finish();
+}
+
+/// chatwire fed and read in place, and the memchr count, over `one` (a single piece) in
+/// `group`, with the group's throughput set to its size.
+fn one_piece(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    one: &[Bytes; 1],
+    config: Config,
+    want: Framed,
+) {
+    let want_newlines = newlines(&one[0]);
     group.throughput(Throughput::Bytes(one[0].len() as u64));
     group.bench_function("chatwire/whole", |b| {
-        b.iter(|| assert_eq!(chatwire_frame(black_box(&one), config), want))
+        b.iter(|| assert_eq!(chatwire_frame(black_box(one), config), want))
     });
     group.bench_function("chatwire-decode/whole", |b| {
-        b.iter(|| assert_eq!(chatwire_decode_frame(black_box(&one), config), want))
+        b.iter(|| assert_eq!(chatwire_decode_frame(black_box(one), config), want))
     });
     group.bench_function("memchr/whole", |b| {
-        b.iter(|| assert_eq!(memchr_newlines(black_box(&one)), invalid_newlines))
+        b.iter(|| assert_eq!(memchr_newlines(black_box(one)), want_newlines))
     });
-    group.finish();
 }
 
 criterion_group! {
