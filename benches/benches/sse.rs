@@ -6,6 +6,7 @@
 //! with CRLF; each fed whole, one piece per event, one piece per response and in random
 //! 1..=4096-byte pieces. Adversarial: one 8 MiB line in 1,460-byte pieces (and whole),
 //! 100,000 tiny events in one piece, and 100,000 events each holding an invalid UTF-8 byte.
+//! `sse/utf8` times UTF-8 validation alone over corpus (a), line by line and in blocks.
 //!
 //! eventsource-stream re-copies its buffer after every line, so a large piece costs it time
 //! quadratic in the piece's size: fed 50 MB whole, or 100,000 events in one piece, it would not
@@ -79,9 +80,55 @@ fn framing_group(c: &mut Criterion, name: &str, corpus: &Corpus, feeds: &[Feed],
     group.finish();
 }
 
+/// UTF-8 validation alone over corpus *text*: each line on its own, as `feed` validates,
+/// and in 2 KiB blocks, about what `decode` validates at once in random pieces of up to
+/// 4 KiB (see BENCHMARKS.md, "Framing").
+fn utf8_group(c: &mut Criterion, corpus: &Corpus) {
+    let bytes = &corpus.bytes;
+    let lines: Vec<&[u8]> = bytes
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.is_empty())
+        .collect();
+    let mut group = c.benchmark_group("sse/utf8");
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("simdutf8/per-line", |b| {
+        b.iter(|| {
+            let valid = black_box(&lines)
+                .iter()
+                .filter(|line| simdutf8::basic::from_utf8(line).is_ok())
+                .count();
+            assert_eq!(valid, lines.len());
+        })
+    });
+    // Whole lines gathered into blocks of up to 2 KiB, as a stretch starts at a line.
+    let mut blocks: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if end + line.len() - start > 2048 && end > start {
+            blocks.push(&bytes[start..end]);
+            start = end;
+        }
+        end += line.len();
+    }
+    blocks.push(&bytes[start..end]);
+    group.bench_function("simdutf8/2KiB-blocks", |b| {
+        b.iter(|| {
+            let valid = black_box(&blocks)
+                .iter()
+                .filter(|block| simdutf8::compat::from_utf8(block).is_ok())
+                .count();
+            assert_eq!(valid, blocks.len());
+        })
+    });
+    group.finish();
+}
+
 fn corpora(c: &mut Criterion) {
     let config = Config::new();
     let text = corpus::text_corpus();
+    utf8_group(c, &text);
     framing_group(c, "sse/text", &text, &common::standard_feeds(&text), config);
     let crlf = text.with_crlf();
     drop(text);

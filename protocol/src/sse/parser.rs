@@ -41,8 +41,8 @@ pub(super) enum Text<'b> {
 /// buffer across calls (input read in place: see [`Decode`](super::Decode)).
 ///
 /// Validating a line costs per call as well as per byte: lines of about 250 bytes (the
-/// benchmarks' text corpus) validate at 12–13 GB/s one by one, at 22–25 GB/s in 2 KiB
-/// blocks. So the lines of a stretch are validated together, once: the first line not yet
+/// benchmarks' text corpus) validate about half as fast one by one as gathered into blocks
+/// of 2 KiB (the `sse/utf8` bench group). So the lines of a stretch are validated together, once: the first line not yet
 /// covered validates [`Self::SPAN`] bytes from its start (or to its end, if longer), and the
 /// lines inside that stretch are sliced from it.
 ///
