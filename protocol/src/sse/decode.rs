@@ -89,8 +89,9 @@ impl<'d> Decode<'d> {
     /// With `STRETCH`, the lines read in place are sliced from stretches validated at once
     /// (see [`Checked`]); without it each line is validated on its own. Framing alone
     /// measured 10–13 % faster with stretches. The chunk decoder, which parses each event's
-    /// JSON right after framing it, measured 2–9 % slower with them (the cause was not
-    /// found), so it reads without.
+    /// JSON right after framing it, measured slower with them (the cause was not found), so
+    /// it reads without: `ChunkDecode::next_item` with `::<true>` ran the typed bench's
+    /// *tool-calls* row 3–10 % slower, *text* within the noise (BENCHMARKS.md, "Framing").
     pub(crate) fn next_item_at<const STRETCH: bool>(
         &mut self,
         want_comments: bool,

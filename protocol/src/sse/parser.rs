@@ -50,7 +50,7 @@ pub(super) enum Text<'b> {
 /// input costs about what validating each line on its own costs: the stretch tried from the
 /// start of the line holding the invalid byte reads only up to it, and that line is then
 /// validated on its own, as without stretches.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Default)]
 pub(super) struct Checked<'b> {
     /// Index in the buffer of `text`'s first byte.
     start: usize,
@@ -230,7 +230,8 @@ impl State {
     ///
     /// `advance`, `line` and `data_line` are inlined into each caller, so that what they
     /// find (`Out`, the largest value here) is not written to memory and read back at each
-    /// return: framing measured 10–15 % faster so.
+    /// return: framing read in place measured about 14 % faster so (with a harness outside
+    /// the repository; BENCHMARKS.md, "Framing").
     #[inline(always)]
     pub(super) fn advance<'b>(
         &mut self,
